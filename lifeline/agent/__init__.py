@@ -1,0 +1,1 @@
+"""Layer: agent — see docs/architecture.md."""

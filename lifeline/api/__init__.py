@@ -1,0 +1,1 @@
+"""Layer: api — see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""Layer: bus — see docs/architecture.md."""

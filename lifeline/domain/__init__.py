@@ -1,0 +1,1 @@
+"""Layer: domain — see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""Layer: protocol — see docs/architecture.md."""

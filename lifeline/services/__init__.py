@@ -1,0 +1,1 @@
+"""Layer: services — see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""Layer: store — see docs/architecture.md."""
