@@ -1,0 +1,34 @@
+# Lifeline — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[agent,test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: install, migrate the SQLite database, seed the demo organization, serve.
+run: $(STAMP)
+	$(BIN)/lifeline db upgrade
+	$(BIN)/lifeline demo seed
+	$(BIN)/lifeline serve
+
+## make test: install system packages and services the tests need, then the whole suite.
+test: $(STAMP)
+	bash scripts/system-deps.sh test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	bash scripts/system-deps.sh test
+	$(BIN)/python bench/screen.py
+	$(BIN)/python bench/api.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,44 @@
+"""`lifeline` command line: serve, db upgrade, demo seed, admin helpers."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from lifeline.config import Config
+
+app = typer.Typer(help="Lifeline remote-support server.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (LIFELINE_HOST; default 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port (LIFELINE_PORT; default 8000)."),
+) -> None:
+    """Serve the web UIs, APIs and websockets."""
+    import uvicorn
+
+    from lifeline.web.app import create_app
+
+    config = Config.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        create_app(config), host=host or config.host, port=port or config.port,
+        ws="wsproto", log_level="info", proxy_headers=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate every table to the latest schema."""
+    from lifeline.store.migrate import upgrade
+
+    upgrade(Config.from_env().database_url)
+    typer.echo("database is up to date")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,80 @@
+"""The ASGI application: one process serves every UI, API and websocket hub.
+
+`create_app` wires the layers together; route tables live next to their
+handlers (`lifeline/web/*/routes.py`, `lifeline/api/*/routes.py`) and are
+included here in one readable list.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.staticfiles import StaticFiles
+
+from lifeline import __version__
+from lifeline.bus import make_bus
+from lifeline.config import Config
+from lifeline.errors import LifelineError
+from lifeline.services.context import Services
+from lifeline.store.engine import Database
+from lifeline.web.errors import lifeline_error_handler, validation_error_handler
+from lifeline.web.security import CSRFMiddleware
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(config: Config | None = None) -> FastAPI:
+    config = config or Config.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = Services(config=config, db=Database(config.database_url), bus=make_bus(config.bus_url))
+        await services.bus.start()
+        app.state.services = services
+        for hook in app.state.startup_hooks:
+            await hook(services)
+        try:
+            yield
+        finally:
+            for hook in reversed(app.state.shutdown_hooks):
+                await hook(services)
+            await services.bus.close()
+            await services.db.dispose()
+
+    app = FastAPI(
+        title="Lifeline admin API",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/api/admin/docs",
+        openapi_url="/api/admin/openapi.json",
+        redoc_url=None,
+    )
+    app.state.config = config
+    app.state.startup_hooks = []
+    app.state.shutdown_hooks = []
+    app.add_exception_handler(LifelineError, lifeline_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_middleware(CSRFMiddleware, secure_cookies=config.secure_cookies)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for include in ROUTERS:
+        include(app)
+    return app
+
+
+def _include_health(app: FastAPI) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+
+# Each entry adds one area's routes; keep in the order a reader meets them.
+ROUTERS = [
+    _include_health,
+]
