@@ -65,7 +65,9 @@ def parse_technician_status(value: str) -> TechnicianStatus:
         return TechnicianStatus(value)
     except ValueError:
         valid = ", ".join(s.value for s in TechnicianStatus)
-        raise InvalidInput(f'Unknown technician status "{value}"; expected one of {valid}.', field="status") from None
+        raise InvalidInput(
+            f'Unknown technician status "{value}"; expected one of {valid}.', field="status"
+        ) from None
 
 
 def _require_aware(value: datetime, field: str) -> None:
@@ -75,7 +77,9 @@ def _require_aware(value: datetime, field: str) -> None:
 
 def _require_range(value: int, low: int, high: int, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{field} must be a whole number from {low} to {high}, got {value!r}.", field=field)
+        raise InvalidInput(
+            f"{field} must be a whole number from {low} to {high}, got {value!r}.", field=field
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +132,9 @@ def is_auto_start_candidate(load: TechnicianLoad, *, now: datetime, below_sessio
     return below_sessions == AUTO_START_BELOW_REGARDLESS or load.active_sessions < below_sessions
 
 
-def choose_least_busy(candidates: Iterable[TechnicianLoad], *, now: datetime, below_sessions: int) -> int | None:
+def choose_least_busy(
+    candidates: Iterable[TechnicianLoad], *, now: datetime, below_sessions: int
+) -> int | None:
     """Pick the technician for channel auto-start (L2452-2465), or ``None`` if nobody qualifies.
 
     Least busy = fewest active sessions; a tie goes to the longest idle (earliest ``idle_since``); a
@@ -170,7 +176,9 @@ def presence_status(
     """
     chosen = parse_technician_status(chosen_status)
     if chosen is TechnicianStatus.OFFLINE:
-        raise InvalidInput("A logged-in technician cannot choose Offline; log out instead.", field="chosen_status")
+        raise InvalidInput(
+            "A logged-in technician cannot choose Offline; log out instead.", field="chosen_status"
+        )
     _require_range(busy_threshold, 1, BUSY_THRESHOLD_NEVER, "busy_threshold")
     _require_range(away_after_min, 0, SETTING_MINUTES_MAX, "away_after_min")
     _require_aware(last_activity, "last_activity")
@@ -209,8 +217,8 @@ def check_can_accept_new_active(
     _require_range(max_sessions, MAX_SESSIONS_MIN, MAX_SESSIONS_MAX, "max_sessions")
     if active_sessions >= max_sessions:
         raise Conflict(
-            f"The technician already handles {active_sessions} active sessions, the maximum of {max_sessions}; "
-            "close or transfer one first.",
+            f"The technician already handles {active_sessions} active sessions, "
+            f"the maximum of {max_sessions}; close or transfer one first.",
             field="max_sessions",
         )
     if is_lens and active_lens_sessions >= MAX_ACTIVE_LENS_SESSIONS:

@@ -117,7 +117,9 @@ S = SessionStatus
 
 #: Every legal move. Anything not listed is refused by :func:`check_transition`.
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.CONNECTING, S.WAITING, "customer accepted T&C / applet connected; session queued", "L2178-2180"),
+    Transition(
+        S.CONNECTING, S.WAITING, "customer accepted T&C / applet connected; session queued", "L2178-2180"
+    ),
     Transition(S.CONNECTING, S.ACTIVE, "auto-start incoming private sessions (PIN, Link, SMS)", "L2394-2397"),
     Transition(
         S.CONNECTING,
@@ -126,8 +128,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         "L2181, L2663-2664, L2574-2576",
     ),
     Transition(S.CONNECTING, S.EXPIRED, "PIN code or link not used within its validity period", "L2659-2661"),
-    Transition(S.WAITING, S.ACTIVE, "picked up; channel auto-start; started from the Admin Center", "L2454-2455, L2717-2728"),
-    Transition(S.WAITING, S.TRANSFERRING, "manual transfer or channel auto-transfer", "L2426-2450, L2732-2747"),
+    Transition(
+        S.WAITING,
+        S.ACTIVE,
+        "picked up; channel auto-start; started from the Admin Center",
+        "L2454-2455, L2717-2728",
+    ),
+    Transition(
+        S.WAITING, S.TRANSFERRING, "manual transfer or channel auto-transfer", "L2426-2450, L2732-2747"
+    ),
     Transition(
         S.WAITING,
         S.CLOSED,
@@ -135,12 +144,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         "L2666-2669, L3401-3409",
     ),
     Transition(S.ACTIVE, S.ON_HOLD, "technician or admin puts the session on hold", "L369, L2696-2699"),
-    Transition(S.ACTIVE, S.TRANSFERRING, "transfer to a technician, technician group or channel", "L2732-2752"),
+    Transition(
+        S.ACTIVE, S.TRANSFERRING, "transfer to a technician, technician group or channel", "L2732-2752"
+    ),
     Transition(S.ACTIVE, S.CLOSED, "closed by a party, or idle time-out", "L2671-2677"),
     Transition(S.ON_HOLD, S.ACTIVE, "technician resumes the held session", "L369"),
-    Transition(S.ON_HOLD, S.TRANSFERRING, "a held session can be transferred from the Sessions tab", "L2696-2699, L7359"),
+    Transition(
+        S.ON_HOLD,
+        S.TRANSFERRING,
+        "a held session can be transferred from the Sessions tab",
+        "L2696-2699, L7359",
+    ),
     Transition(S.ON_HOLD, S.CLOSED, "closed by a party (held sessions never time out)", "L2677, L2696-2699"),
-    Transition(S.TRANSFERRING, S.WAITING, "transfer arrived: queued for the target (Incoming → Waiting)", "L2746-2747"),
+    Transition(
+        S.TRANSFERRING,
+        S.WAITING,
+        "transfer arrived: queued for the target (Incoming → Waiting)",
+        "L2746-2747",
+    ),
     Transition(S.TRANSFERRING, S.ACTIVE, "the target technician picks up the incoming session", "L2449-2450"),
     Transition(
         S.TRANSFERRING,
@@ -192,16 +213,34 @@ CLOSE_REASONS_BY_STATUS: Mapping[SessionStatus, frozenset[CloseReason]] = {
 
 # What to do instead, for the refusals people actually hit. Keys are (old, new).
 _HINTS: Mapping[tuple[SessionStatus, SessionStatus], str] = {
-    (SessionStatus.CONNECTING, SessionStatus.ON_HOLD): "wait until the customer is connected and pick the session up first",
-    (SessionStatus.CONNECTING, SessionStatus.TRANSFERRING): "wait until the session is Waiting, then transfer it",
-    (SessionStatus.WAITING, SessionStatus.ON_HOLD): "pick the session up first; only Active sessions can be held",
-    (SessionStatus.WAITING, SessionStatus.CONNECTING): "a queued session cannot reconnect; close it and start a new one",
-    (SessionStatus.WAITING, SessionStatus.EXPIRED): "close it with a waiting time-out instead; only unused codes expire",
+    (
+        SessionStatus.CONNECTING,
+        SessionStatus.ON_HOLD,
+    ): "wait until the customer is connected and pick the session up first",
+    (
+        SessionStatus.CONNECTING,
+        SessionStatus.TRANSFERRING,
+    ): "wait until the session is Waiting, then transfer it",
+    (
+        SessionStatus.WAITING,
+        SessionStatus.ON_HOLD,
+    ): "pick the session up first; only Active sessions can be held",
+    (
+        SessionStatus.WAITING,
+        SessionStatus.CONNECTING,
+    ): "a queued session cannot reconnect; close it and start a new one",
+    (
+        SessionStatus.WAITING,
+        SessionStatus.EXPIRED,
+    ): "close it with a waiting time-out instead; only unused codes expire",
     (SessionStatus.ACTIVE, SessionStatus.WAITING): "transfer the session to a queue instead",
     (SessionStatus.ACTIVE, SessionStatus.EXPIRED): "close it instead; only unused codes expire",
     (SessionStatus.ON_HOLD, SessionStatus.WAITING): "resume it (Active) or transfer it to a queue instead",
     (SessionStatus.TRANSFERRING, SessionStatus.TRANSFERRING): "wait for the current transfer to complete",
-    (SessionStatus.TRANSFERRING, SessionStatus.ON_HOLD): "let the transfer complete and pick the session up first",
+    (
+        SessionStatus.TRANSFERRING,
+        SessionStatus.ON_HOLD,
+    ): "let the transfer complete and pick the session up first",
 }
 
 
@@ -263,8 +302,8 @@ def check_auto_start_private(kind: SessionKind, method: EntryMethod) -> None:
         raise IllegalTransition(
             SessionStatus.CONNECTING,
             SessionStatus.ACTIVE,
-            f'only private PIN, link, email, SMS or API-key sessions auto-start, not a {kind} "{method}" session; '
-            "queue it as Waiting instead",
+            "only private PIN, link, email, SMS or API-key sessions auto-start, "
+            f'not a {kind} "{method}" session; queue it as Waiting instead',
         )
 
 
@@ -301,4 +340,6 @@ def parse_status(value: str) -> SessionStatus:
         return SessionStatus(value)
     except ValueError:
         valid = ", ".join(s.value for s in SessionStatus)
-        raise InvalidInput(f'Unknown session status "{value}"; expected one of {valid}.', field="status") from None
+        raise InvalidInput(
+            f'Unknown session status "{value}"; expected one of {valid}.', field="status"
+        ) from None

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lifeline.errors import Conflict, InvalidInput
 from lifeline.domain.routing import (
     AUTO_TRANSFER_COMPLETION_S,
     TechnicianLoad,
@@ -21,6 +20,7 @@ from lifeline.domain.routing import (
     presence_status,
     should_auto_logout,
 )
+from lifeline.errors import Conflict, InvalidInput
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 T = TechnicianStatus
@@ -55,7 +55,9 @@ def test_full_tie_goes_to_lowest_id():
 
 
 def test_fewer_sessions_beat_longer_idle():
-    assert choose_least_busy([load(1, 2, idle_min=60), load(2, 1, idle_min=1)], now=NOW, below_sessions=10) == 2
+    assert (
+        choose_least_busy([load(1, 2, idle_min=60), load(2, 1, idle_min=1)], now=NOW, below_sessions=10) == 2
+    )
 
 
 def test_empty_candidates_give_none():

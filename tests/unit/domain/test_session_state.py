@@ -4,7 +4,6 @@ import itertools
 
 import pytest
 
-from lifeline.errors import Conflict, InvalidInput
 from lifeline.domain.session_state import (
     ALLOWED_TRANSITIONS,
     AUTO_START_PRIVATE_METHODS,
@@ -28,6 +27,7 @@ from lifeline.domain.session_state import (
     parse_status,
     transfer_label,
 )
+from lifeline.errors import Conflict, InvalidInput
 
 S = SessionStatus
 
@@ -54,16 +54,36 @@ ALL_PAIRS = list(itertools.product(SessionStatus, SessionStatus))
 
 def test_enum_values_are_the_public_vocabulary():
     assert [s.value for s in SessionStatus] == [
-        "connecting", "waiting", "active", "on_hold", "transferring", "closed", "expired",
+        "connecting",
+        "waiting",
+        "active",
+        "on_hold",
+        "transferring",
+        "closed",
+        "expired",
     ]
     assert {r.value for r in CloseReason} == {
-        "customer", "technician", "connecting_timeout", "waiting_timeout", "idle_timeout",
-        "aborted_no_technician", "terms_declined", "code_expired", "admin",
+        "customer",
+        "technician",
+        "connecting_timeout",
+        "waiting_timeout",
+        "idle_timeout",
+        "aborted_no_technician",
+        "terms_declined",
+        "code_expired",
+        "admin",
     }
     assert {k.value for k in SessionKind} == {"private", "channel"}
-    assert {"pin", "link", "email", "sms", "channel_link", "channel_form", "instant_chat_form", "api_key"} <= {
-        m.value for m in EntryMethod
-    }
+    assert {
+        "pin",
+        "link",
+        "email",
+        "sms",
+        "channel_link",
+        "channel_form",
+        "instant_chat_form",
+        "api_key",
+    } <= {m.value for m in EntryMethod}
 
 
 def test_table_matches_the_documented_transitions():
@@ -128,7 +148,11 @@ def test_every_open_status_can_reach_closed():
 
 def test_on_hold_has_no_time_out_reason():
     reasons = CLOSE_REASONS_BY_STATUS[S.ON_HOLD]
-    assert not reasons & {CloseReason.IDLE_TIMEOUT, CloseReason.WAITING_TIMEOUT, CloseReason.CONNECTING_TIMEOUT}
+    assert not reasons & {
+        CloseReason.IDLE_TIMEOUT,
+        CloseReason.WAITING_TIMEOUT,
+        CloseReason.CONNECTING_TIMEOUT,
+    }
 
 
 @pytest.mark.parametrize(("old", "reason"), list(itertools.product(SessionStatus, CloseReason)))
