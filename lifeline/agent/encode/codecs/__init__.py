@@ -1,0 +1,1 @@
+"""One codec per module, each with ``encode(region, ...) -> bytes`` (see choose.py)."""

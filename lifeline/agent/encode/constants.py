@@ -1,0 +1,122 @@
+"""Every tuning value of the screen encoder: unit, reason, and what depends on it.
+
+See docs/protocol.md ("Flow control") and spec/ecosystem.md §7 for the figures
+measured on the reference VM (2 cores, Xvfb 1920x1080x24) that chose these.
+No other encoder module may contain a bare tuning number.
+"""
+
+from __future__ import annotations
+
+# ----- Planning grid -----------------------------------------------------------------
+
+#: Side of a dirty-detection cell, in pixels. IMPORTANT: copies.py's row-hash
+#: search and combine.py's cost model both count in cells of this size, and the
+#: prototype's 64-px bands measured 2.0 ms / 1.4 KB for a typed character
+#: (ecosystem §7c). Smaller cells cost more Python per frame; larger ones send
+#: more unchanged pixels.
+CELL_SIZE_PX = 64
+
+#: Above this fraction of dirty cells (0..1) the encoder sends one full-frame
+#: image instead of many rects: per-rect JPEG headers (~600 B each) overtake the
+#: saving (ecosystem §16 gotcha 7: "fall back to a full frame above ~40 %").
+FULL_FRAME_DIRTY_RATIO = 0.4
+
+# ----- Combine cost model (combine.py), in pixel-equivalents ----------------------------
+
+#: Fixed cost of one update (pixel-equivalents): header, decode call, draw call.
+#: One 64x64 cell's worth, as in Guacamole's GUAC_DISPLAY_BASE_COST 4096, so two
+#: dirty cells with one clean cell between them merge (same cost either way).
+UPDATE_BASE_COST_PX = CELL_SIZE_PX * CELL_SIZE_PX
+
+#: An increase in cost below 1/NEGLIGIBLE_INCREASE_DIVISOR of the separate cost
+#: still merges: fewer, larger images decode faster in the browser
+#: (Guacamole's GUAC_DISPLAY_NEGLIGIBLE_INCREASE 4).
+NEGLIGIBLE_INCREASE_DIVISOR = 4
+
+#: Largest merged image side, in pixels. Bounds the latency of one rect's
+#: encode (simplejpeg ~4 ms per 1080p frame) so a merge never delays a small
+#: urgent change behind a huge one.
+MAX_COMBINED_SIDE_PX = 2048
+
+# ----- Scroll/move detection (copies.py) ---------------------------------------------------
+
+#: Fewest consecutive matching pixel rows (px) that justify a COPY: below one
+#: text line (xterm's fixed font is 13 px) re-sending the strip is as cheap.
+COPY_MIN_HEIGHT_PX = 16
+
+#: Largest vertical shift searched (px); a scroll beyond this is treated as a
+#: new screen. One terminal page of 1080p is ~1000 px.
+COPY_MAX_SHIFT_PX = 1024
+
+#: Minimum distinct row hashes that must vote for a shift (rows): blank rows
+#: match everywhere and must not decide the shift on their own.
+COPY_MIN_VOTES = 4
+
+# ----- Codec choice (choose.py) ----------------------------------------------------------
+
+#: JPEG is considered only at or above this area (px): small JPEGs pay a
+#: ~600 B header tax that PNG does not (Guacamole GUAC_DISPLAY_JPEG_MIN_BITMAP_SIZE).
+JPEG_MIN_AREA_PX = 4096
+
+#: A region changing at least this often (updates/s) goes JPEG even if it has
+#: few colours: detail is not perceived at that rate (Guacamole's
+#: GUAC_DISPLAY_JPEG_FRAMERATE 3).
+JPEG_MIN_FPS = 3.0
+
+#: Above this many distinct colours in a sample the region is "photographic"
+#: and JPEG. xterm text with a bitmap font has 2-8; anti-aliased text in
+#: desktop apps stays below ~200; photos have thousands.
+PNG_MAX_COLOURS = 256
+
+#: At or below this many distinct colours a region is flat text or UI and
+#: always PNG, however fast it changes: bitmap text compresses ~10x better
+#: losslessly than as JPEG, and JPEG ringing makes it unreadable.
+PNG_ALWAYS_MAX_COLOURS = 16
+
+#: Pixel stride (px, both axes) of the colour-count sample: 1/16 of the pixels
+#: keeps the count under 0.5 ms for a full 1080p frame while still seeing the
+#: gradients that mark photographic content.
+COLOUR_SAMPLE_STRIDE_PX = 4
+
+#: Weight (0..1) of the newest interval in a cell's change-rate average: 0.5
+#: reacts within two updates when a video starts or stops.
+CHANGE_RATE_SMOOTHING = 0.5
+
+#: A region sent lossy (JPEG) is re-sent lossless (PNG) once it has been still
+#: for this many seconds, so settled text becomes sharp again.
+LOSSLESS_REFRESH_AFTER_S = 1.0
+
+# ----- JPEG quality (codecs/jpeg.py, pacing.py) ------------------------------------------
+
+#: JPEG quality (libjpeg scale 1-100) with a fast viewer: q70 gave 163 KB per
+#: idle 1080p frame at 4.1 ms in the measurements (ecosystem §7a); text stays legible.
+JPEG_QUALITY_MAX = 80
+#: JPEG quality floor when the viewer lags: below ~30 blocking hides text.
+JPEG_QUALITY_MIN = 30
+
+#: PNG zlib level: 1 was 41 ms vs 6's ~4x more for a 1080p frame (ecosystem
+#: §7a); the size difference on screen content is small.
+PNG_COMPRESS_LEVEL = 1
+
+# ----- Flow control (pacing.py) -----------------------------------------------------------
+
+#: Frames in flight before the encoder stops sending and coalesces instead.
+#: Two keeps the pipe busy across one round trip without building a queue
+#: (Remotely's WaitForViewer, MeshCentral#4064).
+MAX_UNACKED_FRAMES = 2
+
+#: Round-trip time (ms) at or below which the viewer counts as keeping up.
+LAG_GOOD_MS = 100
+
+#: Round-trip time (ms) at which quality reaches JPEG_QUALITY_MIN. Guacamole
+#: caps its lag compensation at 500 ms (GUAC_DISPLAY_MAX_LAG_COMPENSATION)
+#: because beyond that the link, not the encoder, is the problem.
+MAX_LAG_COMPENSATION_MS = 500
+
+#: Weight (0..1) of the newest round-trip sample in the smoothed RTT
+#: (TCP's SRTT uses 1/8; screens change faster, so react faster).
+RTT_SMOOTHING = 0.25
+
+#: An unacknowledged frame older than this (s) is presumed lost (viewer
+#: reloaded, relay restarted): the window reopens and the next update is full.
+ACK_TIMEOUT_S = 10.0

@@ -1,0 +1,252 @@
+"""ScreenEncoder: ties capture frames, the plan passes, codecs and pacing together.
+
+See docs/protocol.md. Call ``next_update(frame)`` on every captured frame (at
+the capture rate, e.g. every 33 ms); it returns the bytes of one binary
+screen-update frame to send, or None when there is nothing to send or the ack
+window is full. Feed the viewer's control messages to ``handle_control``.
+
+The encoder keeps the *reference* frame: what the viewer will have once it
+has applied everything sent so far. Frames that arrive while the window is
+full are not queued; the next update is simply the difference between the
+newest frame and the reference, so changes coalesce.
+
+Passes, in order (each timed at debug level):
+
+    PASS 0  plan.dirty_cells      changed 64-px cells
+    PASS 1  copies.find_scroll    a vertical scroll becomes one COPY; re-diff
+    PASS 2  full-frame check      > FULL_FRAME_DIRTY_RATIO dirty: one image
+    PASS 3  solid.rewrite_solid   single-colour cells become FILLs
+    PASS 4  combine.combine       merge neighbours by cost
+    PASS 5  choose + codecs       PNG or JPEG per image rect, then framing
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lifeline.agent.encode.choose import choose_encoding
+from lifeline.agent.encode.codecs import jpeg, png
+from lifeline.agent.encode.constants import (
+    CHANGE_RATE_SMOOTHING,
+    FULL_FRAME_DIRTY_RATIO,
+    LOSSLESS_REFRESH_AFTER_S,
+)
+from lifeline.agent.encode.pacing import Pacer
+from lifeline.agent.encode.passes.combine import combine
+from lifeline.agent.encode.passes.copies import apply_copy, find_scroll
+from lifeline.agent.encode.passes.solid import rewrite_solid
+from lifeline.agent.encode.plan import (
+    Box,
+    Frame,
+    Op,
+    OpKind,
+    box_cells,
+    cell_grid,
+    cells_to_ops,
+    dirty_cells,
+)
+from lifeline.protocol.encodings import Encoding
+from lifeline.protocol.frames import FLAG_FULL, Rect, ScreenUpdate, build_frame
+
+__all__ = ["ScreenEncoder"]
+
+log = logging.getLogger(__name__)
+
+MS_PER_S = 1000.0
+_MIN_INTERVAL_S = 1e-3  # floor for a change interval, so a burst cannot divide by zero
+
+
+class _Timer:
+    """Logs how long each pass took, like Guacamole's GUAC_DISPLAY_PLAN_END_PHASE."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._t = clock()
+
+    def lap(self, name: str) -> None:
+        now = self._clock()
+        log.debug("encoder pass %-8s %.2f ms", name, (now - self._t) * MS_PER_S)
+        self._t = now
+
+
+class ScreenEncoder:
+    """Turns successive BGRA frames into paced binary screen-update frames.
+
+    >>> encoder = ScreenEncoder()
+    >>> data = encoder.next_update(capture.grab(monitor))  # bytes or None
+    >>> if data: await ws.send_bytes(data)
+    >>> encoder.handle_control(message)  # ack / quality / refresh from the viewer
+    """
+
+    def __init__(
+        self,
+        pacer: Pacer | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.pacer = pacer or Pacer()
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._reference: Frame | None = None
+        self._seq = 0
+        self._force_full = True
+        self._last_change: npt.NDArray[np.float64] = np.zeros((0, 0))
+        self._rate: npt.NDArray[np.float64] = np.zeros((0, 0))
+        self._lossy_since: npt.NDArray[np.float64] = np.zeros((0, 0))
+        #: Summary of the last update sent, for stats and tests: encoding name -> rect count.
+        self.last_update: dict[str, int] = {}
+
+    # ===== PUBLIC METHODS =====
+
+    def next_update(self, frame: Frame) -> bytes | None:
+        """Encode the changes since the last update sent, if the pacer allows; else None."""
+        now = self._clock()
+        if self.pacer.expire(now):
+            log.info("screen acks timed out; next update is a full frame")
+            self._force_full = True
+        if not self.pacer.can_send(now):
+            return None
+        height, width = frame.shape[:2]
+        timer = _Timer(self._clock)
+        ops, full = self._plan(frame, now, timer)
+        if not ops:
+            return None
+        rects = self._encode(ops, frame, now)
+        timer.lap("encode")
+        self._seq += 1
+        update = ScreenUpdate(self._seq, self._wall_clock() * MS_PER_S, width, height, tuple(rects),
+                              FLAG_FULL if full else 0)
+        data = build_frame(update)
+        self.pacer.sent(self._seq, now)
+        self._reference = np.array(frame, copy=True)
+        self._force_full = False
+        self.last_update = {}
+        for rect in rects:
+            name = Encoding(rect.encoding).name
+            self.last_update[name] = self.last_update.get(name, 0) + 1
+        log.debug("update seq=%d rects=%s bytes=%d", self._seq, self.last_update, len(data))
+        return data
+
+    def ack(self, seq: int) -> None:
+        self.pacer.acked(seq, self._clock())
+
+    def request_refresh(self) -> None:
+        """Send the whole screen next (viewer asked, or it was replaced)."""
+        self._force_full = True
+
+    def set_quality_hint(self, jpeg_quality: int | None = None, max_fps: int | None = None) -> None:
+        """Apply a viewer's ``quality`` message; None means "adapt automatically"."""
+        self.pacer.fixed_quality = jpeg_quality
+        self.pacer.max_fps = max_fps
+
+    def reset(self) -> None:
+        """Start over for a new viewer: nothing in flight, next update full."""
+        self.pacer.reset()
+        self._force_full = True
+
+    def handle_control(self, message: dict[str, Any]) -> bool:
+        """Apply a validated ``ack``, ``quality`` or ``refresh`` message; False if not one of those."""
+        kind = message.get("type")
+        if kind == "ack":
+            self.ack(message["seq"])
+        elif kind == "quality":
+            self.set_quality_hint(message.get("jpeg_quality"), message.get("max_fps"))
+        elif kind == "refresh":
+            self.request_refresh()
+        else:
+            return False
+        return True
+
+    @property
+    def seq(self) -> int:
+        """Sequence number of the last update produced."""
+        return self._seq
+
+    # ===== PRIVATE METHODS =====
+
+    def _plan(self, frame: Frame, now: float, timer: _Timer) -> tuple[list[Op], bool]:
+        height, width = frame.shape[:2]
+        reference = self._reference
+        if self._force_full or reference is None or reference.shape != frame.shape:
+            self._reset_cells(height, width)
+            self._track(np.ones(cell_grid(height, width), dtype=bool), now)
+            return [Op(OpKind.IMAGE, Box(0, 0, width, height))], True
+        mask = dirty_cells(reference, frame)
+        timer.lap("dirty")
+        if not mask.any():
+            return self._lossless_refresh(height, width, now), False
+        self._track(mask, now)
+        ops: list[Op] = []
+        scroll = find_scroll(reference, frame, mask)
+        if scroll is not None:
+            working = np.array(reference, copy=True)
+            apply_copy(working, scroll)
+            self._copy_lossy(scroll)
+            ops.append(scroll)
+            mask = dirty_cells(working, frame)
+        timer.lap("copies")
+        if mask.mean() > FULL_FRAME_DIRTY_RATIO:
+            return [*ops, Op(OpKind.IMAGE, Box(0, 0, width, height))], False
+        ops += rewrite_solid(cells_to_ops(mask, height, width), frame)
+        timer.lap("solid")
+        ops = combine(ops)
+        timer.lap("combine")
+        return ops, False
+
+    def _encode(self, ops: list[Op], frame: Frame, now: float) -> list[Rect]:
+        rects: list[Rect] = []
+        for op in ops:
+            b = op.box
+            if op.kind is OpKind.COPY:
+                assert op.src is not None
+                rects.append(Rect.copy(b.x, b.y, b.w, b.h, *op.src))
+            elif op.kind is OpKind.FILL:
+                assert op.rgb is not None
+                rects.append(Rect.fill(b.x, b.y, b.w, b.h, op.rgb))
+                self._lossy_since[box_cells(b)] = np.nan
+            else:
+                region = frame[b.y : b.bottom, b.x : b.right]
+                fps = float(self._rate[box_cells(b)].max())
+                encoding = choose_encoding(region, fps, lossless=op.lossless)
+                if encoding is Encoding.JPEG:
+                    payload = jpeg.encode(region, self.pacer.jpeg_quality())
+                    self._lossy_since[box_cells(b)] = now
+                else:
+                    payload = png.encode(region)
+                    self._lossy_since[box_cells(b)] = np.nan
+                rects.append(Rect(b.x, b.y, b.w, b.h, encoding, payload))
+        return rects
+
+    def _reset_cells(self, height: int, width: int) -> None:
+        shape = cell_grid(height, width)
+        self._last_change = np.full(shape, -np.inf)
+        self._rate = np.zeros(shape)
+        self._lossy_since = np.full(shape, np.nan)
+
+    def _track(self, mask: npt.NDArray[np.bool_], now: float) -> None:
+        """Update each dirty cell's smoothed change rate (updates per second)."""
+        interval = np.maximum(now - self._last_change[mask], _MIN_INTERVAL_S)
+        self._rate[mask] += CHANGE_RATE_SMOOTHING * (1.0 / interval - self._rate[mask])
+        self._last_change[mask] = now
+
+    def _copy_lossy(self, op: Op) -> None:
+        """Copied pixels are as lossy as their source: carry the flags along."""
+        assert op.src is not None
+        source = Box(op.src[0], op.src[1], op.box.w, op.box.h)
+        if np.isfinite(self._lossy_since[box_cells(source)]).any():
+            self._lossy_since[box_cells(op.box)] = self._clock()
+
+    def _lossless_refresh(self, height: int, width: int, now: float) -> list[Op]:
+        """PNG ops for lossy cells that have been still long enough to deserve sharpness."""
+        with np.errstate(invalid="ignore"):
+            settled = (now - self._lossy_since) >= LOSSLESS_REFRESH_AFTER_S
+        if not settled.any():
+            return []
+        return combine(cells_to_ops(settled, height, width, lossless=True))

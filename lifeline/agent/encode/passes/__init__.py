@@ -1,0 +1,1 @@
+"""The encoder's rewrite passes, one module each (see plan.py for the plan types)."""

@@ -1,0 +1,45 @@
+"""Rectangle encoding ids of the screen-update frame (twin: web/static/viewer/encodings.js).
+
+Each rectangle in a frame carries one of these ids; the viewer looks up its
+decoder by id and fails the stream on an id it does not know. Ids are part of
+the wire format: never renumber, only append.
+
+There is deliberately no RAW encoding: an uncompressed 1080p frame is 8 MB,
+and every case raw would serve is covered by FILL (one colour) or PNG
+(lossless).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+__all__ = ["COPY_PAYLOAD_SIZE", "FILL_PAYLOAD_SIZE", "Encoding", "encoding_name"]
+
+
+class Encoding(IntEnum):
+    """How a rectangle's payload turns into pixels."""
+
+    #: Solid colour. Payload: R, G, B (1 byte each).
+    FILL = 1
+    #: Copy a same-sized rectangle already on the viewer's screen (scroll, move).
+    #: Payload: source x, source y (uint16 each, big-endian). Applied against the
+    #: screen as it was *before* this frame, so copies come first in a frame.
+    COPY = 2
+    #: Lossless PNG image of the rectangle (text, few colours, settled regions).
+    PNG = 3
+    #: Lossy JPEG image of the rectangle (photographic or fast-changing regions).
+    JPEG = 4
+
+
+#: Bytes in a FILL payload: red + green + blue.
+FILL_PAYLOAD_SIZE = 1 + 1 + 1
+#: Bytes in a COPY payload: source x (uint16) + source y (uint16).
+COPY_PAYLOAD_SIZE = 2 + 2
+
+
+def encoding_name(encoding_id: int) -> str:
+    """Human-readable name for logs; unknown ids read as ``unknown(N)``."""
+    try:
+        return Encoding(encoding_id).name
+    except ValueError:
+        return f"unknown({encoding_id})"

@@ -1,0 +1,64 @@
+"""Synthetic BGRA frames and a reference renderer shared by the encoder tests.
+
+``render`` applies a parsed update the way the browser viewer does (copies
+read the screen as it was before the update), so a test can assert that the
+viewer's screen ends up equal to the captured frame.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from lifeline.protocol import Encoding, ScreenUpdate, parse_frame
+
+Frame = npt.NDArray[np.uint8]
+
+
+def blank(height: int = 320, width: int = 512, bgr: tuple[int, int, int] = (0, 0, 0)) -> Frame:
+    frame = np.zeros((height, width, 4), dtype=np.uint8)
+    frame[..., :3] = bgr
+    frame[..., 3] = 255
+    return frame
+
+
+def text_lines(frame: Frame, seed: int = 0, line_px: int = 13, glyph_rows: int = 9, right: int = 400) -> Frame:
+    """Fill ``frame`` with pseudo-random 'text' lines: every line differs, like a terminal."""
+    rng = np.random.default_rng(seed)
+    out = frame.copy()
+    for y in range(0, out.shape[0] - glyph_rows, line_px):
+        ink = rng.random((glyph_rows, right - 8)) > 0.6
+        out[y : y + glyph_rows, 8:right, :3][ink] = 220
+    return out
+
+
+def photo(height: int, width: int, seed: int = 1) -> npt.NDArray[np.uint8]:
+    """Smooth-ish noise with thousands of colours, standing in for a photograph."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+
+
+def render(screen: Frame | None, data: bytes) -> tuple[Frame, ScreenUpdate]:
+    """Apply one frame's bytes to a copy of ``screen`` (None: a fresh screen)."""
+    update = parse_frame(data)
+    before = screen if screen is not None else blank(update.screen_height, update.screen_width)
+    after = before.copy()
+    for r in update.rects:
+        target = after[r.y : r.y + r.height, r.x : r.x + r.width]
+        if r.encoding is Encoding.FILL:
+            red, green, blue = r.payload
+            target[..., :3] = (blue, green, red)
+        elif r.encoding is Encoding.COPY:
+            sx, sy = r.copy_source
+            target[...] = before[sy : sy + r.height, sx : sx + r.width]
+        else:
+            rgb = np.asarray(Image.open(io.BytesIO(r.payload)).convert("RGB"))
+            target[..., :3] = rgb[..., ::-1]
+    return after, update
+
+
+def max_error(a: Frame, b: Frame) -> int:
+    return int(np.abs(a[..., :3].astype(int) - b[..., :3].astype(int)).max())

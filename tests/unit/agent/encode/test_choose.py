@@ -1,0 +1,35 @@
+"""Codec choice (lifeline/agent/encode/choose.py)."""
+
+from __future__ import annotations
+
+from lifeline.agent.encode.choose import choose_encoding, colour_count, should_use_jpeg
+from lifeline.agent.encode.constants import JPEG_MIN_AREA_PX, JPEG_MIN_FPS, PNG_MAX_COLOURS
+from lifeline.protocol import Encoding
+from tests.unit.agent.encode.frames_helper import blank, photo, text_lines
+
+
+def test_text_is_png_even_when_changing_fast() -> None:
+    region = text_lines(blank(128, 256), right=250)
+    assert colour_count(region) <= 2
+    assert choose_encoding(region, change_fps=30.0) is Encoding.PNG
+
+
+def test_photographic_region_is_jpeg() -> None:
+    region = blank(128, 256)
+    region[..., :3] = photo(128, 256)
+    assert choose_encoding(region, change_fps=0.0) is Encoding.JPEG
+
+
+def test_lossless_forces_png() -> None:
+    region = blank(128, 256)
+    region[..., :3] = photo(128, 256)
+    assert choose_encoding(region, change_fps=0.0, lossless=True) is Encoding.PNG
+
+
+def test_rule_table() -> None:
+    big, small = JPEG_MIN_AREA_PX, JPEG_MIN_AREA_PX - 1
+    assert should_use_jpeg(big, PNG_MAX_COLOURS + 1, 0.0)
+    assert not should_use_jpeg(small, PNG_MAX_COLOURS + 1, 0.0)  # JPEG header tax
+    assert should_use_jpeg(big, 100, JPEG_MIN_FPS)  # moderate colours, changing fast
+    assert not should_use_jpeg(big, 100, JPEG_MIN_FPS / 2)  # moderate colours, slow: PNG
+    assert not should_use_jpeg(big, 8, 60.0)  # flat text: always PNG

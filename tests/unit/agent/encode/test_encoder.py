@@ -1,0 +1,141 @@
+"""The whole pipeline on synthetic frames (lifeline/agent/encode/encoder.py).
+
+Every test renders the produced frames with the reference renderer and checks
+the viewer's screen against the captured one: the encoder's contract.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lifeline.agent.encode import Pacer, ScreenEncoder
+from lifeline.agent.encode.constants import LOSSLESS_REFRESH_AFTER_S
+from lifeline.protocol import Encoding, messages
+from tests.unit.agent.encode.frames_helper import blank, max_error, photo, render, text_lines
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _encoder(max_unacked: int = 2) -> tuple[ScreenEncoder, Clock]:
+    clock = Clock()
+    return ScreenEncoder(Pacer(max_unacked), clock=clock, wall_clock=lambda: 1.0), clock
+
+
+def test_first_update_is_full_and_lossless_for_text() -> None:
+    encoder, _ = _encoder()
+    frame = text_lines(blank())
+    data = encoder.next_update(frame)
+    assert data is not None
+    screen, update = render(None, data)
+    assert update.full and update.seq == 1
+    assert max_error(screen, frame) == 0
+
+
+def test_unchanged_screen_sends_nothing() -> None:
+    encoder, _ = _encoder()
+    frame = blank()
+    encoder.next_update(frame)
+    encoder.ack(1)
+    assert encoder.next_update(frame.copy()) is None
+
+
+def test_typing_sends_one_small_png_rect() -> None:
+    encoder, clock = _encoder()
+    frame = text_lines(blank())
+    screen, _ = render(None, encoder.next_update(frame) or b"")
+    encoder.ack(1)
+    typed = frame.copy()
+    typed[300:309, 100:106, :3] = 220
+    clock.now += 0.2
+    data = encoder.next_update(typed)
+    assert data is not None and len(data) < 2000  # one 64x64 cell of noisy "text"
+    screen, update = render(screen, data)
+    assert [r.encoding for r in update.rects] == [Encoding.PNG]
+    assert max_error(screen, typed) == 0
+
+
+def test_scroll_sends_a_copy_and_stays_exact() -> None:
+    encoder, clock = _encoder()
+    frame = text_lines(blank())
+    screen, _ = render(None, encoder.next_update(frame) or b"")
+    encoder.ack(1)
+    scrolled = blank()
+    scrolled[:-26] = frame[26:]
+    scrolled[-20:-11, 8:200, :3] = 220
+    clock.now += 0.1
+    data = encoder.next_update(scrolled)
+    assert data is not None
+    screen, update = render(screen, data)
+    assert update.rects[0].encoding is Encoding.COPY
+    assert max_error(screen, scrolled) == 0
+    assert len(data) < 0.2 * len(encoder_full_size(scrolled))
+
+
+def encoder_full_size(frame: np.ndarray) -> bytes:
+    encoder, _ = _encoder()
+    return encoder.next_update(frame) or b""
+
+
+def test_changes_coalesce_while_the_window_is_full() -> None:
+    encoder, clock = _encoder(max_unacked=1)
+    frame = text_lines(blank())
+    screen, _ = render(None, encoder.next_update(frame) or b"")
+    changed = frame.copy()
+    for i in range(5):  # five changes while the viewer has not acked
+        changed = changed.copy()
+        changed[10 + i * 64 : 20 + i * 64, 450:460, :3] = 99
+        clock.now += 0.05
+        assert encoder.next_update(changed) is None
+    encoder.handle_control(messages.ack(1))
+    data = encoder.next_update(changed)
+    assert data is not None
+    screen, update = render(screen, data)
+    assert update.seq == 2
+    assert max_error(screen, changed) == 0
+
+
+def test_photo_goes_jpeg_then_is_refreshed_lossless_once_still() -> None:
+    encoder, clock = _encoder()
+    frame = blank()
+    screen, _ = render(None, encoder.next_update(frame) or b"")
+    encoder.ack(1)
+    pic = frame.copy()
+    pic[64:192, 64:320, :3] = photo(128, 256)
+    clock.now += 0.1
+    screen, update = render(screen, encoder.next_update(pic) or b"")
+    encoder.ack(update.seq)
+    assert [r.encoding for r in update.rects] == [Encoding.JPEG]
+    assert 0 < max_error(screen, pic)
+    clock.now += LOSSLESS_REFRESH_AFTER_S / 2
+    assert encoder.next_update(pic) is None  # not still long enough yet
+    clock.now += LOSSLESS_REFRESH_AFTER_S
+    screen, update = render(screen, encoder.next_update(pic) or b"")
+    assert {r.encoding for r in update.rects} == {Encoding.PNG}
+    assert max_error(screen, pic) == 0
+
+
+def test_refresh_request_and_resize_send_full_frames() -> None:
+    encoder, _ = _encoder(max_unacked=10)
+    frame = blank()
+    encoder.next_update(frame)
+    encoder.handle_control(messages.refresh())
+    data = encoder.next_update(frame)
+    assert data is not None and render(None, data)[1].full
+    bigger = blank(400, 600)
+    data = encoder.next_update(bigger)
+    assert data is not None
+    _, update = render(None, data)
+    assert update.full and (update.screen_width, update.screen_height) == (600, 400)
+
+
+def test_quality_hint_is_applied() -> None:
+    encoder, _ = _encoder()
+    assert encoder.handle_control(messages.quality_hint(jpeg_quality=33, max_fps=5))
+    assert encoder.pacer.jpeg_quality() == 33 and encoder.pacer.max_fps == 5
+    assert not encoder.handle_control(messages.mouse_move(1, 1))

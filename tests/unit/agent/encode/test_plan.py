@@ -1,0 +1,30 @@
+"""PASS 0: dirty cells (lifeline/agent/encode/plan.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lifeline.agent.encode.constants import CELL_SIZE_PX
+from lifeline.agent.encode.plan import Box, cell_grid, cells_to_ops, dirty_cells
+from tests.unit.agent.encode.frames_helper import blank
+
+
+def test_identical_frames_have_no_dirty_cells() -> None:
+    assert not dirty_cells(blank(), blank()).any()
+
+
+def test_one_pixel_dirties_exactly_its_cell() -> None:
+    a, b = blank(), blank()
+    b[70, 130, 0] = 1
+    mask = dirty_cells(a, b)
+    assert mask.shape == (5, 8)
+    assert list(zip(*np.nonzero(mask), strict=True)) == [(1, 2)]
+
+
+def test_partial_edge_cells_are_detected_and_clipped() -> None:
+    a, b = blank(100, 100), blank(100, 100)
+    b[99, 99, 1] = 9
+    mask = dirty_cells(a, b)
+    assert cell_grid(100, 100) == mask.shape == (2, 2)
+    ops = cells_to_ops(mask, 100, 100)
+    assert [op.box for op in ops] == [Box(CELL_SIZE_PX, CELL_SIZE_PX, 100 - CELL_SIZE_PX, 100 - CELL_SIZE_PX)]
