@@ -17,3 +17,10 @@ from lifeline.store.org import TechGroup as TechGroup
 from lifeline.store.org import User as User
 from lifeline.store.settings import PermissionValue as PermissionValue
 from lifeline.store.settings import SettingValue as SettingValue
+from lifeline.store.sessions import PostToUrlDelivery as PostToUrlDelivery
+from lifeline.store.sessions import PredefinedReply as PredefinedReply
+from lifeline.store.sessions import ScheduledJob as ScheduledJob
+from lifeline.store.sessions import SessionEvent as SessionEvent
+from lifeline.store.sessions import SessionParticipant as SessionParticipant
+from lifeline.store.sessions import SupportSession as SupportSession
+from lifeline.store.sessions import TechnicianPresence as TechnicianPresence
