@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from lifeline.api.xml_response import (
+    CLIENT_TYPES,
     E01_MISSING_ACTION,
     E02_INVALID_ACTION,
     E03_PERMISSION,
@@ -46,7 +47,6 @@ from lifeline.api.xml_response import (
     E20_TOO_MANY_IDS,
     E26_HOSTNAME_PARAMETERS,
     E27_MULTIPART,
-    CLIENT_TYPES,
     CommandApiError,
 )
 
@@ -169,7 +169,9 @@ def _integer(name: str, value: str, minimum: int | None = None, maximum: int | N
     return number
 
 
-def _optional_integer(params: Params, name: str, minimum: int | None = None, maximum: int | None = None) -> int | None:
+def _optional_integer(
+    params: Params, name: str, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
     return _integer(name, params[name], minimum, maximum) if name in params else None
 
 
@@ -409,7 +411,13 @@ JUMP_HOSTNAME_PARAMETERS: Mapping[str, JumpItemType] = {
     "vpro_hostname": JumpItemType.VPRO,
 }
 _NEEDS_JUMPOINT = frozenset(
-    {JumpItemType.REMOTE_JUMP, JumpItemType.REMOTE_VNC, JumpItemType.REMOTE_RDP, JumpItemType.SHELL_JUMP, JumpItemType.VPRO}
+    {
+        JumpItemType.REMOTE_JUMP,
+        JumpItemType.REMOTE_VNC,
+        JumpItemType.REMOTE_RDP,
+        JumpItemType.SHELL_JUMP,
+        JumpItemType.VPRO,
+    }
 )
 _NO_SESSION_POLICY = frozenset({JumpItemType.REMOTE_VNC, JumpItemType.LOCAL_VNC})
 _RDP = frozenset({JumpItemType.REMOTE_RDP, JumpItemType.LOCAL_RDP})
@@ -576,7 +584,9 @@ def _client_types(params: Params) -> tuple[frozenset[str], bool]:
 
 def _connected_client_list(params: Params, context: ParseContext) -> ConnectedClientListParams:
     types, everything = _client_types(params)
-    return ConnectedClientListParams(types, include_pinned=everything, summary_only=_flag(params, "summary_only"))
+    return ConnectedClientListParams(
+        types, include_pinned=everything, summary_only=_flag(params, "summary_only")
+    )
 
 
 def _connected_clients(params: Params, context: ParseContext) -> ConnectedClientsParams:
@@ -711,14 +721,21 @@ class CommandSpec:
 _S, _I, _B, _L = ParamKind.STRING, ParamKind.INTEGER, ParamKind.BOOLEAN, ParamKind.LIST
 _RO, _FULL = PermissionLevel.READ_ONLY, PermissionLevel.FULL_ACCESS
 _LSID_PARAM = ParamSpec("lsid", ParamKind.LSID, True, "active session")
-_CUSTOM_PARAM = ParamSpec("session.custom.<code_name>", ParamKind.CUSTOM, note="external_key or configured; ≤1024")
+_CUSTOM_PARAM = ParamSpec(
+    "session.custom.<code_name>", ParamKind.CUSTOM, note="external_key or configured; ≤1024"
+)
 _REP_PARAMS = (
     ParamSpec("rep_id", _I, note="or rep_username; rep_id wins"),
     ParamSpec("rep_username", _S, note="or rep_id"),
 )
-_CLIENT_TYPE_PARAM = ParamSpec("type", _L, note="all|representative|support_customer|presentation_attendee|push_agent")
+_CLIENT_TYPE_PARAM = ParamSpec(
+    "type", _L, note="all|representative|support_customer|presentation_attendee|push_agent"
+)
 _JUMP_PARAMS = (
-    *(ParamSpec(name, _S, note=f"exactly one hostname parameter; selects {kind.value}") for name, kind in JUMP_HOSTNAME_PARAMETERS.items()),
+    *(
+        ParamSpec(name, _S, note=f"exactly one hostname parameter; selects {kind.value}")
+        for name, kind in JUMP_HOSTNAME_PARAMETERS.items()
+    ),
     ParamSpec("name", _S, note="≤128; defaults to the hostname"),
     ParamSpec("jumpoint", _S, note="required for remote types, shell jump and vPro"),
     ParamSpec("protocol", _S, note="shell jump: ssh|telnet (required)"),
@@ -789,7 +806,7 @@ COMMANDS: Mapping[str, CommandSpec] = {
         ),
         CommandSpec(
             "leave_session", _RO,
-            (_LSID_PARAM, *_REP_PARAMS, ParamSpec("customer", _B, note="one of rep_id, rep_username, customer")),
+            (_LSID_PARAM, *_REP_PARAMS, ParamSpec("customer", _B, note="or rep_id or rep_username")),
             _leave_session, "success",
         ),
         CommandSpec(
@@ -805,7 +822,11 @@ COMMANDS: Mapping[str, CommandSpec] = {
         ),
         CommandSpec(
             "get_connected_clients", _RO,
-            (_CLIENT_TYPE_PARAM, ParamSpec("id", _L, note="≤100 client ids"), ParamSpec("include_connections", _B)),
+            (
+                _CLIENT_TYPE_PARAM,
+                ParamSpec("id", _L, note="≤100 client ids"),
+                ParamSpec("include_connections", _B),
+            ),
             _connected_clients, "connected_clients", "connected_clients",
         ),
         CommandSpec("check_health", _RO, (), _no_params, "health_check"),

@@ -25,7 +25,7 @@ import secrets
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # -- constants --------------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The default clock; tests inject their own (D-39)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # -- secrets and hashes -----------------------------------------------------------------------------------
@@ -141,7 +141,9 @@ class TokenPolicy:
         moment = self.clock() if now is None else now
         return sorted((r for r in records if self.is_valid(r, moment)), key=lambda r: r.issued_at)
 
-    def to_revoke_before_issue(self, records: Iterable[TokenRecord], now: datetime | None = None) -> tuple[TokenRecord, ...]:
+    def to_revoke_before_issue(
+        self, records: Iterable[TokenRecord], now: datetime | None = None
+    ) -> tuple[TokenRecord, ...]:
         """Tokens to invalidate so that, after one more is issued, at most ``max_valid`` remain valid.
 
         "If an API account attempts to generate more than 30 tokens, then the oldest token is invalidated
@@ -158,7 +160,9 @@ class TokenPolicy:
         revoke = tuple(replace(r, revoked=True) for r in self.to_revoke_before_issue(mine, now))
         return IssuedToken(token, TokenRecord(hash_token(token), account_id, now), revoke)
 
-    def to_revoke_on_secret_change(self, records: Iterable[TokenRecord], now: datetime | None = None) -> tuple[TokenRecord, ...]:
+    def to_revoke_on_secret_change(
+        self, records: Iterable[TokenRecord], now: datetime | None = None
+    ) -> tuple[TokenRecord, ...]:
         """Every still-valid token of the account: regenerating the secret and saving "immediately
         invalidates any OAuth tokens associated with the account" (L162). Disabling the account uses the
         same rule (D-19)."""
@@ -288,9 +292,10 @@ def parse_token_request(
 ) -> TokenRequest:
     """Validate ``POST /oauth2/token`` up to the point where the store must be asked.
 
-    Raises :class:`OAuthError` carrying one of the failures above. Checks, in order: method (405), ``grant_type`` (400), client
-    credentials present (401). Query and body parameters are merged with the body winning, because some
-    real clients send ``grant_type=client_credentials`` in the query string with an empty body.
+    Raises :class:`OAuthError` carrying one of the failures above. Checks, in order: method (405),
+    ``grant_type`` (400), client credentials present (401). Query and body parameters are merged with the
+    body winning, because some real clients send ``grant_type=client_credentials`` in the query string
+    with an empty body.
 
     Credentials come from the Basic header. ``accept_form_credentials=True`` also takes ``client_id`` and
     ``client_secret`` from the merged parameters (RFC 6749 §2.3.1 allows it); the header still wins. It is
@@ -329,4 +334,3 @@ def authenticate_client(
     matches = client_secret_matches(presented, stored_secret_hash or hash_secret(""))
     if stored_secret_hash is None or not matches or not account_enabled:
         raise OAuthError(INVALID_CLIENT)
-

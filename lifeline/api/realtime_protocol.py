@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -100,7 +100,9 @@ def encode_message(message: Mapping[str, Any]) -> bytes:
     ``json.dumps`` escapes newlines inside strings, so the only raw ``\\n`` is the terminator, which is what
     lets receivers find message ends inside split frames.
     """
-    return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + MESSAGE_TERMINATOR).encode("utf-8")
+    return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + MESSAGE_TERMINATOR).encode(
+        "utf-8"
+    )
 
 
 def split_frames(data: bytes, max_frame_bytes: int = MAX_FRAME_BYTES) -> list[bytes]:
@@ -223,7 +225,8 @@ def check_message_order(state: RealtimeState, message: ClientMessage) -> None:
     expected = _EXPECTED.get(state)
     if expected is not None and not isinstance(message, expected):
         raise ProtocolViolation(
-            f"expected {expected.__name__.lower()} in state {state.value}, got {type(message).__name__.lower()}"
+            f"expected {expected.__name__.lower()} in state {state.value},"
+            f" got {type(message).__name__.lower()}"
         )
 
 
@@ -252,7 +255,9 @@ WireRows = dict[str, dict[str, dict[str, Any]]]  # table → row id (decimal str
 
 
 def model_update(
-    insert: WireRows | None = None, update: WireRows | None = None, delete: Mapping[str, list[str]] | None = None
+    insert: WireRows | None = None,
+    update: WireRows | None = None,
+    delete: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """A ``model_update`` with only its non-empty sections; at least one is required (seed L3554)."""
     message: dict[str, Any] = {"type": "model_update"}
@@ -312,7 +317,11 @@ REALTIME_TABLES: Mapping[str, Mapping[str, ColumnType]] = {
         "username": _S,
     },
     "representative_queue": {"created_timestamp": _T, "queue_id": _I, "representative_id": _I, "role": _S},
-    "representative_support_session": {"created_timestamp": _T, "representative_id": _I, "support_session_id": _I},
+    "representative_support_session": {
+        "created_timestamp": _T,
+        "representative_id": _I,
+        "support_session_id": _I,
+    },
     "support_session": {
         "created_timestamp": _T,
         "customer_company": _S,
@@ -331,7 +340,12 @@ REALTIME_TABLES: Mapping[str, Mapping[str, ColumnType]] = {
         "queue_id": _I,
         "start_method": _S,
     },
-    "support_session_attribute": {"code_name": _S, "created_timestamp": _T, "support_session_id": _I, "value": _S},
+    "support_session_attribute": {
+        "code_name": _S,
+        "created_timestamp": _T,
+        "support_session_id": _I,
+        "value": _S,
+    },
     "support_session_skill": {"code_name": _S, "created_timestamp": _T, "support_session_id": _I},
     "presentation_session": {"created_timestamp": _T, "lsid": _S, "presentation_name": _S},
     "attendee": {
@@ -355,7 +369,7 @@ Snapshot = Mapping[str, Mapping[RowId, Row]]
 
 def _encode_value(table: str, column: str, kind: ColumnType, value: Any) -> Any:
     if kind is ColumnType.TIMESTAMP and isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return int(moment.timestamp())
     expected: type | tuple[type, ...] = {
         ColumnType.STRING: str,
@@ -377,7 +391,11 @@ def encode_row(table: str, row: Row) -> dict[str, Any]:
     unknown = set(row) - set(columns)
     if unknown:
         raise KeyError(f"{table} has no column(s) {', '.join(sorted(unknown))}")
-    return {column: _encode_value(table, column, columns[column], row[column]) for column in columns if column in row}
+    return {
+        column: _encode_value(table, column, columns[column], row[column])
+        for column in columns
+        if column in row
+    }
 
 
 def encode_row_id(row_id: RowId) -> str:
@@ -442,7 +460,11 @@ class TableDiffer:
                     insert.setdefault(table, {})[encode_row_id(row_id)] = new_row
                     continue
                 old_row = encode_row(table, before[row_id])
-                changed = {column: value for column, value in new_row.items() if old_row.get(column, _MISSING) != value}
+                changed = {
+                    column: value
+                    for column, value in new_row.items()
+                    if old_row.get(column, _MISSING) != value
+                }
                 if changed:
                     update.setdefault(table, {})[encode_row_id(row_id)] = changed
             gone = [encode_row_id(row_id) for row_id in sorted(before) if row_id not in after]
@@ -451,4 +473,3 @@ class TableDiffer:
         if not (insert or update or delete):
             return []
         return [model_update(insert, update, delete)]
-

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -150,10 +150,10 @@ def add_child(
 
 def _as_utc(moment: datetime) -> datetime:
     # The store keeps UTC (DESIGN §5); SQLite hands datetimes back naive, so naive means UTC here.
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def format_timestamp(moment: datetime, tz: tzinfo = timezone.utc) -> str:
+def format_timestamp(moment: datetime, tz: tzinfo = UTC) -> str:
     """ISO 8601 as real clients parse it: ``2021-03-01T12:00:00+00:00`` (spec D-31).
 
     No fractional seconds and a ``±hh:mm`` offset, never ``Z``: client libraries written against real
@@ -167,9 +167,7 @@ def unix_seconds(moment: datetime) -> int:
     return int(_as_utc(moment).timestamp())
 
 
-def add_timestamped(
-    parent: etree._Element, tag: str, moment: datetime, tz: tzinfo = timezone.utc
-) -> etree._Element:
+def add_timestamped(parent: etree._Element, tag: str, moment: datetime, tz: tzinfo = UTC) -> etree._Element:
     """``<tag ts="UNIX">ISO 8601</tag>``, the seed's shape for every point in time (D-31)."""
     return add_child(parent, tag, format_timestamp(moment, tz), {"ts": unix_seconds(moment)})
 
@@ -303,7 +301,7 @@ class LoggedInRep:
     showing_on_rep_list: bool
 
 
-def logged_in_reps_element(reps: Iterable[LoggedInRep], tz: tzinfo = timezone.utc) -> etree._Element:
+def logged_in_reps_element(reps: Iterable[LoggedInRep], tz: tzinfo = UTC) -> etree._Element:
     root = root_element("logged_in_reps")
     for rep in reps:
         node = add_child(root, "rep", attrib={"id": rep.id})
@@ -477,7 +475,7 @@ class HealthView:
     last_data_sync_status: str | None = None
 
 
-def health_check_element(health: HealthView, tz: tzinfo = timezone.utc) -> etree._Element:
+def health_check_element(health: HealthView, tz: tzinfo = UTC) -> etree._Element:
     root = root_element("health_check")
     add_child(root, "appliance", health.hostname, {"id": health.appliance_id})
     add_child(root, "version", health.version)
@@ -591,7 +589,7 @@ MAX_CLIENT_EVENTS = 20
 
 
 def connected_clients_element(
-    clients: Iterable[ConnectedClient], *, include_connections: bool, tz: tzinfo = timezone.utc
+    clients: Iterable[ConnectedClient], *, include_connections: bool, tz: tzinfo = UTC
 ) -> etree._Element:
     root = root_element("connected_clients")
     for client in clients:

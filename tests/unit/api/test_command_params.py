@@ -90,9 +90,7 @@ def test_error_root_for_list_commands_only() -> None:
     assert cp.error_root_for({}) is None
 
 
-@pytest.mark.parametrize(
-    "action", ["get_logged_in_reps", "get_appliances", "check_health", "get_api_info"]
-)
+@pytest.mark.parametrize("action", ["get_logged_in_reps", "get_appliances", "check_health", "get_api_info"])
 def test_commands_without_parameters_ignore_unknown_ones(action: str) -> None:
     assert parse(f"action={action}&whatever=1", RO) == cp.NoParams()
 
@@ -194,7 +192,10 @@ def test_join_session_rep_id_wins_and_one_is_required() -> None:
 
 
 def test_malformed_lsid_is_not_found() -> None:
-    assert error_of("action=terminate_session&lsid=nope") == ("E06", "Session nope was not found or is not active")
+    assert error_of("action=terminate_session&lsid=nope") == (
+        "E06",
+        "Session nope was not found or is not active",
+    )
     assert error_of(f"action=terminate_session&lsid={LSID.upper()}")[0] == "E06"
 
 
@@ -214,7 +215,9 @@ def test_send_chat_message() -> None:
         LSID, "[b]hi[/b]", cp.Impersonation(customer=True), NOW
     )
     rep = parse(base + "&impersonate=rep:3")
-    assert isinstance(rep, cp.SendChatMessageParams) and rep.impersonate == cp.Impersonation(False, cp.RepRef(id=3))
+    assert isinstance(rep, cp.SendChatMessageParams) and rep.impersonate == cp.Impersonation(
+        False, cp.RepRef(id=3)
+    )
     by_name = parse(base + "&impersonate=rep_username:bob")
     assert isinstance(by_name, cp.SendChatMessageParams)
     assert by_name.impersonate == cp.Impersonation(False, cp.RepRef(username="bob"))
@@ -226,7 +229,10 @@ def test_send_chat_message() -> None:
     assert error_of(base + "&timestamp=yesterday")[0] == "E05"
 
 
-VC = "action=create_virtual_customer&short_key=1234567&name=Bot&ip_address=192.0.2.1&operating_system=Linux&computer_name=pc"
+VC = (
+    "action=create_virtual_customer&short_key=1234567&name=Bot&ip_address=192.0.2.1"
+    "&operating_system=Linux&computer_name=pc"
+)
 
 
 def test_create_virtual_customer() -> None:
@@ -234,7 +240,9 @@ def test_create_virtual_customer() -> None:
         "1234567", "Bot", "192.0.2.1", "Linux", "pc", chat_url=True
     )
     v6 = parse(VC.replace("192.0.2.1", "2001:DB8::1"))
-    assert isinstance(v6, cp.CreateVirtualCustomerParams) and v6.ip_address == "2001:db8::1" and not v6.chat_url
+    assert (
+        isinstance(v6, cp.CreateVirtualCustomerParams) and v6.ip_address == "2001:db8::1" and not v6.chat_url
+    )
     for name in ("short_key", "name", "ip_address", "operating_system", "computer_name"):
         query = "&".join(p for p in VC.split("&") if not p.startswith(name + "="))
         assert error_of(query) == ("E04", f"Missing required parameter: {name}")
@@ -245,8 +253,12 @@ def test_create_virtual_customer() -> None:
 
 def test_leave_session_precedence_and_target_required() -> None:
     base = f"action=leave_session&lsid={LSID}"
-    assert parse(base + "&customer=1&rep_username=bob&rep_id=2") == cp.LeaveSessionParams(LSID, cp.RepRef(id=2))
-    assert parse(base + "&customer=1&rep_username=bob") == cp.LeaveSessionParams(LSID, cp.RepRef(username="bob"))
+    assert parse(base + "&customer=1&rep_username=bob&rep_id=2") == cp.LeaveSessionParams(
+        LSID, cp.RepRef(id=2)
+    )
+    assert parse(base + "&customer=1&rep_username=bob") == cp.LeaveSessionParams(
+        LSID, cp.RepRef(username="bob")
+    )
     assert parse(base + "&customer=1") == cp.LeaveSessionParams(LSID, None)
     assert error_of(base)[0] == "E17"
     assert error_of(base + "&customer=yes")[0] == "E17"  # only 1 counts as provided
@@ -258,7 +270,9 @@ def test_set_session_attributes_distinguishes_absent_and_empty() -> None:
     nothing = parse(f"action=set_session_attributes&lsid={LSID}")
     assert nothing == cp.SetSessionAttributesParams(LSID, cp.CustomAttributes())
     assert error_of(f"action=set_session_attributes&lsid={LSID}&session.custom.nope=1")[0] == "E12"
-    assert error_of(f"action=set_session_attributes&lsid={LSID}&session.custom.custom_field1=" + "y" * 1025) == (
+    assert error_of(
+        f"action=set_session_attributes&lsid={LSID}&session.custom.custom_field1=" + "y" * 1025
+    ) == (
         "E13",
         "Value of session.custom.custom_field1 exceeds the maximum length of 1024 characters",
     )
@@ -291,9 +305,9 @@ def test_connected_clients_ids() -> None:
 
 
 def test_set_failover_role() -> None:
-    assert parse("action=set_failover_role&role=backup&data_sync_first=1&force=1") == cp.SetFailoverRoleParams(
-        "backup", True, True
-    )
+    assert parse(
+        "action=set_failover_role&role=backup&data_sync_first=1&force=1"
+    ) == cp.SetFailoverRoleParams("backup", True, True)
     assert parse("action=set_failover_role&role=primary") == cp.SetFailoverRoleParams("primary", False, False)
     assert error_of("action=set_failover_role")[0] == "E04"
     assert error_of("action=set_failover_role&role=master")[0] == "E05"
@@ -303,7 +317,9 @@ def test_set_failover_role() -> None:
 
 
 def test_import_local_jump_from_the_seed_example_and_plural_alias() -> None:
-    params = parse("action=import_jump_shortcuts&name=Endpoint&local_jump_hostname=ABCDEF02&group=remote_access")
+    params = parse(
+        "action=import_jump_shortcuts&name=Endpoint&local_jump_hostname=ABCDEF02&group=remote_access"
+    )
     assert isinstance(params, cp.ImportJumpShortcutParams)
     assert (params.item_type, params.name, params.hostname, params.group) == (
         cp.JumpItemType.LOCAL_JUMP, "Endpoint", "ABCDEF02", "remote_access",
@@ -312,11 +328,15 @@ def test_import_local_jump_from_the_seed_example_and_plural_alias() -> None:
 
 
 def test_import_name_defaults_to_hostname_and_rdp_with_jumpoint_is_remote() -> None:
-    params = parse("action=import_jump_shortcut&rdp_hostname=ABCDEF02&jumpoint=London&group=g&quality=video_opt")
+    params = parse(
+        "action=import_jump_shortcut&rdp_hostname=ABCDEF02&jumpoint=London&group=g&quality=video_opt"
+    )
     assert isinstance(params, cp.ImportJumpShortcutParams)
     assert params.item_type is cp.JumpItemType.REMOTE_RDP and params.name == "ABCDEF02"
     assert params.rdp == cp.RdpOptions(None, None, "primary", "video_opt", False, False)
-    local = parse("action=import_jump_shortcut&rdp_hostname=h&group=g&display_size=1280x720&console=1&session_policy=S")
+    local = parse(
+        "action=import_jump_shortcut&rdp_hostname=h&group=g&display_size=1280x720&console=1&session_policy=S"
+    )
     assert isinstance(local, cp.ImportJumpShortcutParams) and local.item_type is cp.JumpItemType.LOCAL_RDP
     assert local.rdp is not None and local.rdp.display_size == "1280x720" and local.rdp.console
     assert local.session_policy == "S"
@@ -370,4 +390,7 @@ def test_import_jump_shortcut_errors(query: str, code: str) -> None:
 
 def test_param_tables_list_required_parameters_first_checked() -> None:
     # Presence of always-required parameters is checked in table order before any value (D-15 step 6).
-    assert error_of("action=generate_session_key&queue_id=bad:1") == ("E04", "Missing required parameter: type")
+    assert error_of("action=generate_session_key&queue_id=bad:1") == (
+        "E04",
+        "Missing required parameter: type",
+    )

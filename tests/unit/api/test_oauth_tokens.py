@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from lifeline.api import oauth_tokens as ot
 
-T0 = datetime(2021, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2021, 3, 1, 12, 0, 0, tzinfo=UTC)
 SEED_ID = "e52a9aa6fc0508ddf3a40601a736b230a1bebcd1"
 SEED_SECRET = "BU5u0fVEb1qEWuHdBK9AR6q9+O1CB26squ1susfJ0LsK"
 SEED_BASIC = (
@@ -123,20 +123,25 @@ def test_client_secret_comparison() -> None:
 def test_token_response_body_is_exact() -> None:
     body = ot.token_response_body("23MS6S2L42WCriESVzGbuwsiQwdbxuAJ3Zj4DxO")
     assert json.dumps(body) == (
-        '{"access_token": "23MS6S2L42WCriESVzGbuwsiQwdbxuAJ3Zj4DxO", "token_type": "Bearer", "expires_in": 3600}'
+        '{"access_token": "23MS6S2L42WCriESVzGbuwsiQwdbxuAJ3Zj4DxO", '
+        '"token_type": "Bearer", "expires_in": 3600}'
     )
 
 
 def test_error_bodies_are_exact() -> None:
     assert ot.ACCESS_DENIED.body_bytes() == (
-        b'{"error":"access_denied","message":"The resource owner or authorization server denied the request."}'
+        b'{"error":"access_denied",'
+        b'"message":"The resource owner or authorization server denied the request."}'
     )
     assert (ot.ACCESS_DENIED.status_code, ot.ACCESS_FORBIDDEN.status_code) == (401, 403)
     assert ot.INVALID_CLIENT.status_code == 401
     assert ot.INVALID_CLIENT.headers["www-authenticate"] == 'Basic realm="oauth2"'
     assert ot.INVALID_CLIENT.body == {"error": "invalid_client", "message": "Client authentication failed."}
     assert ot.MISSING_GRANT_TYPE.body == {"error": "invalid_request", "message": "Missing grant_type."}
-    assert (ot.UNSUPPORTED_GRANT_TYPE.status_code, ot.UNSUPPORTED_GRANT_TYPE.error) == (400, "unsupported_grant_type")
+    assert (ot.UNSUPPORTED_GRANT_TYPE.status_code, ot.UNSUPPORTED_GRANT_TYPE.error) == (
+        400,
+        "unsupported_grant_type",
+    )
     assert ot.METHOD_NOT_ALLOWED.status_code == 405
 
 
@@ -173,7 +178,9 @@ def test_token_request_with_grant_type_in_body_or_query() -> None:
     expected = ot.TokenRequest(ot.ClientCredentials(SEED_ID, SEED_SECRET))
     assert ot.parse_token_request("POST", SEED_BASIC, [], grant) == expected
     assert ot.parse_token_request("POST", SEED_BASIC, grant, []) == expected  # query only, empty body
-    assert ot.parse_token_request("post", SEED_BASIC, [("grant_type", "password")], grant) == expected  # body wins
+    assert (
+        ot.parse_token_request("post", SEED_BASIC, [("grant_type", "password")], grant) == expected
+    )  # body wins
 
 
 def test_token_request_failures_in_order() -> None:

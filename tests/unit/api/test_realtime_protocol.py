@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -70,7 +70,9 @@ def test_buffer_refuses_endless_or_invalid_input() -> None:
 
 
 def test_parse_client_messages() -> None:
-    assert rt.parse_client_message('{"type":"authenticate","credentials":{"bearer_token":"T"}}') == rt.Authenticate("T")
+    assert rt.parse_client_message(
+        '{"type":"authenticate","credentials":{"bearer_token":"T"}}'
+    ) == rt.Authenticate("T")
     legacy = '{"type":"authenticate","credentials":{"username":"u","password":"p"}}'
     assert rt.parse_client_message(legacy) == rt.Authenticate(None)  # answered as a failed login
     assert rt.parse_client_message('{"type":"subscribe","tables":["queue"]}') == rt.Subscribe(["queue"])
@@ -131,9 +133,9 @@ def test_server_message_shapes() -> None:
 
 def test_catalog_has_the_eleven_real_time_tables() -> None:
     assert list(rt.REALTIME_TABLES) == [
-        "customer_client", "queue", "representative", "representative_queue", "representative_support_session",
-        "support_session", "support_session_attribute", "support_session_skill", "presentation_session",
-        "attendee", "presenter",
+        "customer_client", "queue", "representative", "representative_queue",
+        "representative_support_session", "support_session", "support_session_attribute",
+        "support_session_skill", "presentation_session", "attendee", "presenter",
     ]  # fmt: skip
     assert rt.REALTIME_TABLES["queue"]["support_team_id"] is rt.ColumnType.STRING
     assert rt.REALTIME_TABLES["representative"]["routing_busy"] is rt.ColumnType.BOOLEAN
@@ -142,7 +144,11 @@ def test_catalog_has_the_eleven_real_time_tables() -> None:
 
 
 def test_rows_are_type_checked_and_timestamps_become_unix_seconds() -> None:
-    row = {"created_timestamp": datetime(2016, 10, 1, 8, tzinfo=timezone.utc), "name": "Tier 1", "type": "team"}
+    row = {
+        "created_timestamp": datetime(2016, 10, 1, 8, tzinfo=UTC),
+        "name": "Tier 1",
+        "type": "team",
+    }
     assert rt.encode_row("queue", row) == {"created_timestamp": 1475308800, "name": "Tier 1", "type": "team"}
     for table, bad in (
         ("queue", {"nope": 1}),
@@ -161,7 +167,13 @@ def test_rows_are_type_checked_and_timestamps_become_unix_seconds() -> None:
 
 # -- the differ -------------------------------------------------------------------------------------------
 
-TEAM = {"created_timestamp": 10, "name": "Tier 1", "code_name": "tier1", "support_team_id": "4", "type": "team"}
+TEAM = {
+    "created_timestamp": 10,
+    "name": "Tier 1",
+    "code_name": "tier1",
+    "support_team_id": "4",
+    "type": "team",
+}
 REP = {"created_timestamp": 11, "username": "ann", "routing_idle": False, "routing_busy": False, "user_id": 7}
 
 
@@ -219,5 +231,5 @@ def test_reset_truncates_then_sends_the_new_full_copy() -> None:
 
 def test_datetime_and_int_timestamps_compare_equal() -> None:
     differ = rt.TableDiffer()
-    as_datetime = TEAM | {"created_timestamp": datetime.fromtimestamp(10, timezone.utc)}
+    as_datetime = TEAM | {"created_timestamp": datetime.fromtimestamp(10, UTC)}
     assert differ.diff({"queue": {3: TEAM}}, {"queue": {3: as_datetime}}) == []
