@@ -321,7 +321,9 @@ def parse_json(data: bytes | str, *, global_group_id: int | None = None) -> list
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"The file is not valid JSON: {exc.msg} (line {exc.lineno}).", field="file") from exc
+        raise InvalidInput(
+            f"The file is not valid JSON: {exc.msg} (line {exc.lineno}).", field="file"
+        ) from exc
     if isinstance(document, Mapping):
         if set(document) != {"technicians"}:
             raise InvalidInput('A JSON import file must be {"technicians": [...]} or a list.', field="file")

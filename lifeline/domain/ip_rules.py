@@ -134,9 +134,7 @@ class IpRule:
                 f"IP restriction default must be 'grant' or 'deny', not {self.default!r}.", field="default"
             ) from None
         if len(self.exceptions) > MAX_IP_EXCEPTIONS:
-            raise InvalidInput(
-                f"At most {MAX_IP_EXCEPTIONS} IP exceptions are allowed.", field="exceptions"
-            )
+            raise InvalidInput(f"At most {MAX_IP_EXCEPTIONS} IP exceptions are allowed.", field="exceptions")
         seen: set[IpException] = set()
         for exc in self.exceptions:
             if exc in seen:
@@ -199,7 +197,9 @@ def ip_rule_from_value(value: object) -> IpRule:
         raise InvalidInput("An IP rule must be an object with 'default' and 'exceptions'.", field="ip_rule")
     unknown = set(value) - {"default", "exceptions"}
     if unknown:
-        raise InvalidInput(f"Unknown IP rule field(s): {', '.join(sorted(map(str, unknown)))}.", field="ip_rule")
+        raise InvalidInput(
+            f"Unknown IP rule field(s): {', '.join(sorted(map(str, unknown)))}.", field="ip_rule"
+        )
     raw_exceptions = value.get("exceptions", [])
     if not isinstance(raw_exceptions, list | tuple):
         raise InvalidInput("IP rule 'exceptions' must be a list.", field="exceptions")

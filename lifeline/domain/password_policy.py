@@ -135,11 +135,11 @@ def check_new_password(password: str, minimum: Strength = Strength.GOOD) -> Stre
             problems.append(f"avoid repeating characters ({repeated})")
     else:
         if len(info.classes) < CLASSES_FOR_GOOD:
-            problems.append(f"use at least {CLASSES_FOR_GOOD} of the 4 character classes (missing: {missing})")
-        if required == Strength.STRONG and info.repeated and len(info.classes) < CLASSES_FOR_ALL:
             problems.append(
-                f"avoid repeating characters ({repeated}) or use all 4 character classes"
+                f"use at least {CLASSES_FOR_GOOD} of the 4 character classes (missing: {missing})"
             )
+        if required == Strength.STRONG and info.repeated and len(info.classes) < CLASSES_FOR_ALL:
+            problems.append(f"avoid repeating characters ({repeated}) or use all 4 character classes")
     reason = "; ".join(problems)  # never empty: each way of rating below `required` is covered above
     raise InvalidInput(
         f"Password strength is {info.strength.label} but the policy requires at least "

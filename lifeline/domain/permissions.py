@@ -165,7 +165,9 @@ _RECORD_CONSENT = PermissionOption(
 )
 # Off by default: managing (deleting, renaming) the customer's files is a step
 # beyond sending and receiving them.
-_MANAGE_FILES = PermissionOption(name="manage_files", label="Manage files", kind=OptionKind.FLAG, default=False)
+_MANAGE_FILES = PermissionOption(
+    name="manage_files", label="Manage files", kind=OptionKind.FLAG, default=False
+)
 
 
 def _p(
@@ -181,75 +183,191 @@ def _p(
 
 PERMISSIONS: tuple[PermissionDef, ...] = (
     _p("chat", 1, "Chat", "Chat is on when the session starts.", True),
-    _p("chat_toggle", 2, "Allow chat enable/disable by Technician",
-       "The technician may turn chat on or off during the session.", True),
-    _p("launch_remote_control", 3, "Launch remote control",
-       "Start remote control during any active session.", True),
-    _p("launch_desktop_viewing", 4, "Launch desktop viewing",
-       "Start a view-only desktop session.", True),
+    _p(
+        "chat_toggle",
+        2,
+        "Allow chat enable/disable by Technician",
+        "The technician may turn chat on or off during the session.",
+        True,
+    ),
+    _p(
+        "launch_remote_control",
+        3,
+        "Launch remote control",
+        "Start remote control during any active session.",
+        True,
+    ),
+    _p("launch_desktop_viewing", 4, "Launch desktop viewing", "Start a view-only desktop session.", True),
     _p("send_files", 5, "Send files", "Send files to the customer.", True),
     _p("receive_files", 6, "Receive files", "Receive files from the customer.", True),
-    _p("file_manager", 7, "Access File Manager tab",
-       "Open the File Manager tab; 'Manage files' also lets the technician manage the customer's files. "
-       "Sending and receiving depend on the Send/Receive files permissions.", True, _MANAGE_FILES),
+    _p(
+        "file_manager",
+        7,
+        "Access File Manager tab",
+        "Open the File Manager tab; 'Manage files' also lets the technician manage the customer's files. "
+        "Sending and receiving depend on the Send/Receive files permissions.",
+        True,
+        _MANAGE_FILES,
+    ),
     _p("send_urls", 8, "Send URLs", "Open a URL on the customer's device.", True),
-    _p("view_system_info", 9, "View system information",
-       "See the customer's system information in desktop and mobile sessions (not Click2Fix).", True),
+    _p(
+        "view_system_info",
+        9,
+        "View system information",
+        "See the customer's system information in desktop and mobile sessions (not Click2Fix).",
+        True,
+    ),
     _p("reboot", 10, "Reboot", "Reboot the customer's device.", True),
-    _p("record_sessions", 11, "Record sessions",
-       "Record the screen of any session. Off by default: recordings hold customer data. With "
-       "'Only with customer consent' the customer is always asked, even with single prompt.",
-       False, _RECORD_CONSENT),
-    _p("start_private_sessions", 12, "Start private sessions",
-       "Start sessions by PIN code, link, SMS or Calling Card.", True),
-    _p("single_prompt", 13, "Use single prompt for all permissions",
-       "Ask the customer once for all remote actions. Off by default: asking on each action is the "
-       "customer-protective choice.", False),
-    _p("transfer_sessions", 14, "Transfer sessions",
-       "Transfer sessions to any technician, or only to specific technician groups or channels.",
-       True, _TRANSFER_SCOPE),
+    _p(
+        "record_sessions",
+        11,
+        "Record sessions",
+        "Record the screen of any session. Off by default: recordings hold customer data. With "
+        "'Only with customer consent' the customer is always asked, even with single prompt.",
+        False,
+        _RECORD_CONSENT,
+    ),
+    _p(
+        "start_private_sessions",
+        12,
+        "Start private sessions",
+        "Start sessions by PIN code, link, SMS or Calling Card.",
+        True,
+    ),
+    _p(
+        "single_prompt",
+        13,
+        "Use single prompt for all permissions",
+        "Ask the customer once for all remote actions. Off by default: asking on each action is the "
+        "customer-protective choice.",
+        False,
+    ),
+    _p(
+        "transfer_sessions",
+        14,
+        "Transfer sessions",
+        "Transfer sessions to any technician, or only to specific technician groups or channels.",
+        True,
+        _TRANSFER_SCOPE,
+    ),
     _p("hold_sessions", 15, "Hold sessions", "Put sessions on hold.", True),
-    _p("request_windows_credentials", 16, "Request Windows credentials",
-       "Ask for the customer's Windows credentials. Off by default: it handles the customer's secrets.",
-       False),
-    _p("clipboard_sync", 17, "Allow clipboard synchronization",
-       "Two-way clipboard synchronization. Off by default: clipboards often hold passwords and can "
-       "carry data between customers.", False),
-    _p("deploy_calling_card", 18, "Deploy the Calling Card",
-       "Install the Calling Card on the customer's desktop. Off by default: it installs software.", False),
-    _p("screen_sharing", 19, "Allow screen sharing with customers",
-       "Show the technician's own desktop to the customer. Off by default: it exposes the "
-       "technician's screen.", False),
-    _p("collaboration_invitations", 20, "Send collaboration invitations",
-       "Invite other technicians into an active session: any technician, or only specific "
-       "technician groups.", True, _INVITE_SCOPE),
-    _p("invite_external", 21, "Invite external technicians",
-       "Invite people outside the organization: anyone, or only approved external technicians. "
-       "Off by default: it brings outsiders into customer sessions.", False, _EXTERNAL_INVITEES),
-    _p("inline_editing", 22, "Inline editing of Queue",
-       "Edit the session's custom fields during the session.", True),
-    _p("script_deployment", 23, "Script deployment",
-       "Deploy scripts to the customer's system. Off by default: it runs code.", False),
-    _p("run_embedded_scripts", 24, "Run embedded scripts",
-       "The manual 'Run Script' button on the Reboot tab. Off by default: it runs code.", False),
-    _p("unattended_access", 25, "Unattended access",
-       "Request unattended access and start unattended sessions. Off by default: nobody is present "
-       "to watch.", False),
-    _p("connect_on_lan", 26, "Connect On LAN",
-       "Connect to computers on the local network without customer interaction. Off by default.", False),
-    _p("configure_mobile", 27, "Configure mobile device settings",
-       "The Device Configuration tab (not Click2Fix). Off by default: it changes device settings.", False),
+    _p(
+        "request_windows_credentials",
+        16,
+        "Request Windows credentials",
+        "Ask for the customer's Windows credentials. Off by default: it handles the customer's secrets.",
+        False,
+    ),
+    _p(
+        "clipboard_sync",
+        17,
+        "Allow clipboard synchronization",
+        "Two-way clipboard synchronization. Off by default: clipboards often hold passwords and can "
+        "carry data between customers.",
+        False,
+    ),
+    _p(
+        "deploy_calling_card",
+        18,
+        "Deploy the Calling Card",
+        "Install the Calling Card on the customer's desktop. Off by default: it installs software.",
+        False,
+    ),
+    _p(
+        "screen_sharing",
+        19,
+        "Allow screen sharing with customers",
+        "Show the technician's own desktop to the customer. Off by default: it exposes the "
+        "technician's screen.",
+        False,
+    ),
+    _p(
+        "collaboration_invitations",
+        20,
+        "Send collaboration invitations",
+        "Invite other technicians into an active session: any technician, or only specific "
+        "technician groups.",
+        True,
+        _INVITE_SCOPE,
+    ),
+    _p(
+        "invite_external",
+        21,
+        "Invite external technicians",
+        "Invite people outside the organization: anyone, or only approved external technicians. "
+        "Off by default: it brings outsiders into customer sessions.",
+        False,
+        _EXTERNAL_INVITEES,
+    ),
+    _p(
+        "inline_editing",
+        22,
+        "Inline editing of Queue",
+        "Edit the session's custom fields during the session.",
+        True,
+    ),
+    _p(
+        "script_deployment",
+        23,
+        "Script deployment",
+        "Deploy scripts to the customer's system. Off by default: it runs code.",
+        False,
+    ),
+    _p(
+        "run_embedded_scripts",
+        24,
+        "Run embedded scripts",
+        "The manual 'Run Script' button on the Reboot tab. Off by default: it runs code.",
+        False,
+    ),
+    _p(
+        "unattended_access",
+        25,
+        "Unattended access",
+        "Request unattended access and start unattended sessions. Off by default: nobody is present "
+        "to watch.",
+        False,
+    ),
+    _p(
+        "connect_on_lan",
+        26,
+        "Connect On LAN",
+        "Connect to computers on the local network without customer interaction. Off by default.",
+        False,
+    ),
+    _p(
+        "configure_mobile",
+        27,
+        "Configure mobile device settings",
+        "The Device Configuration tab (not Click2Fix). Off by default: it changes device settings.",
+        False,
+    ),
     _p("click2fix", 28, "Click2Fix for mobile", "Mobile sessions open on the Click2Fix tab.", True),
-    _p("classic_mobile_display", 29, "Classic display for mobile",
-       "Show the legacy Customer Display tab in mobile sessions. Off by default: legacy view.", False),
-    _p("rescue_lens", 30, "Rescue Lens",
-       "Start Lens sessions (live video from the customer's camera). Off by default: it needs the "
-       "media relay configured and streams the customer's surroundings.", False),
+    _p(
+        "classic_mobile_display",
+        29,
+        "Classic display for mobile",
+        "Show the legacy Customer Display tab in mobile sessions. Off by default: legacy view.",
+        False,
+    ),
+    _p(
+        "rescue_lens",
+        30,
+        "Rescue Lens",
+        "Start Lens sessions (live video from the customer's camera). Off by default: it needs the "
+        "media relay configured and streams the customer's surroundings.",
+        False,
+    ),
     _p("screen_capture", 31, "Screen capture", "Capture images of the customer's screen.", True),
-    _p("disallow_media_stream", 32, "Disallow media stream in Rescue sessions for technicians",
-       "When ticked, technicians cannot use the audio/video media stream in sessions (the seed shows "
-       "only the check box, gap §32.10). Unticked by default, so the media stream is governed by the "
-       "other permissions.", False),
+    _p(
+        "disallow_media_stream",
+        32,
+        "Disallow media stream in Rescue sessions for technicians",
+        "When ticked, technicians cannot use the audio/video media stream in sessions (the seed shows "
+        "only the check box, gap §32.10). Unticked by default, so the media stream is governed by the "
+        "other permissions.",
+        False,
+    ),
 )
 
 PERMISSION_BY_KEY: dict[str, PermissionDef] = {p.key: p for p in PERMISSIONS}
@@ -346,7 +464,9 @@ def _parse_targets(
         raw = []
     if not isinstance(raw, list | tuple):
         raise InvalidInput(f"Permission {key!r}: 'targets' must be a list.", field=key)
-    needs_targets = option is not None and option.targets_choice is not None and option_value == option.targets_choice
+    needs_targets = (
+        option is not None and option.targets_choice is not None and option_value == option.targets_choice
+    )
     if raw and not needs_targets:
         raise InvalidInput(
             f"Permission {key!r}: targets can only be given with the 'specific' option.", field=key
@@ -356,9 +476,7 @@ def _parse_targets(
     targets: set[PermissionTarget] = set()
     for item in raw:
         if not isinstance(item, Mapping) or set(item) != {"type", "id"}:
-            raise InvalidInput(
-                f"Permission {key!r}: each target needs exactly 'type' and 'id'.", field=key
-            )
+            raise InvalidInput(f"Permission {key!r}: each target needs exactly 'type' and 'id'.", field=key)
         kinds = option.target_types if option else frozenset()
         if not isinstance(item["type"], str) or item["type"] not in kinds:
             allowed_kinds = " or ".join(sorted(k.value for k in kinds))

@@ -118,7 +118,9 @@ class AdminRights:
             )
         unknown = [g for g in self.grants if g not in set(RestrictedGrant)]
         if unknown:
-            raise InvalidInput(f"Unknown restricted grant(s): {', '.join(map(str, unknown))}.", field="grants")
+            raise InvalidInput(
+                f"Unknown restricted grant(s): {', '.join(map(str, unknown))}.", field="grants"
+            )
         if self.mode == RightsMode.RESTRICTED and not self.grants:
             raise InvalidInput(
                 "Restricted administrator rights need at least one ticked option "

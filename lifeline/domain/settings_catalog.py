@@ -14,8 +14,9 @@ The catalog is data so the Administration Center renders its forms from it
 values (IP rules, alarm lists, schedules, surveys, private custom fields) are
 kind ``json`` with a validator that returns a canonical shape.
 
-Why this module is longer than 500 lines: it is one table, and splitting the
-table by owner would scatter the settings the TG and channel forms share.
+Why this module is longer than 500 lines: most of it is one table (one
+formatted call per setting), and splitting the table by owner would scatter the
+settings the Technician Group and channel forms share.
 
 Defaults for the gaps the seed leaves open (§32.2-3) are documented on each
 definition: private codes stay valid 20 minutes, connecting sessions time out
@@ -166,7 +167,9 @@ def _fail(key: str, message: str) -> InvalidInput:
     return InvalidInput(message, field=key)
 
 
-def _mapping(value: object, key: str, fields: set[str], required: set[str] | None = None) -> Mapping[str, Any]:
+def _mapping(
+    value: object, key: str, fields: set[str], required: set[str] | None = None
+) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise _fail(key, f"{key} must be an object.")
     unknown = set(value) - fields
@@ -216,7 +219,9 @@ def _validate_alarms(value: object) -> list[dict[str, Any]]:
             raise _fail(key, f"{key}: kind must be {' or '.join(ALARM_KINDS)}.")
         after = data["after_s"]
         if isinstance(after, bool) or not isinstance(after, int) or not 1 <= after <= ALARM_SECONDS_MAX:
-            raise _fail(key, f"{key}: after_s must be a whole number of seconds from 1 to {ALARM_SECONDS_MAX}.")
+            raise _fail(
+                key, f"{key}: after_s must be a whole number of seconds from 1 to {ALARM_SECONDS_MAX}."
+            )
         if data["color"] not in ALARM_COLORS:
             raise _fail(key, f"{key}: color must be one of {', '.join(ALARM_COLORS)}.")
         alarms.append({"kind": data["kind"], "after_s": after, "color": data["color"]})
@@ -236,7 +241,11 @@ def _validate_schedule(value: object) -> dict[str, Any]:
     if not isinstance(zone, str) or not _TZ_RE.match(zone):
         raise _fail(key, f"{key}: time_zone must be an IANA name like Europe/Budapest or UTC.")
     days = data["days"]
-    if not isinstance(days, list | tuple) or len(days) != DAYS_PER_WEEK or not all(isinstance(d, bool) for d in days):
+    if (
+        not isinstance(days, list | tuple)
+        or len(days) != DAYS_PER_WEEK
+        or not all(isinstance(d, bool) for d in days)
+    ):
         raise _fail(key, f"{key}: days must be 7 true/false values, Monday first.")
     return {"start": data["start"], "end": data["end"], "time_zone": zone, "days": list(days)}
 
@@ -256,7 +265,8 @@ def _survey_validator(key: str) -> Callable[[Any], dict[str, Any]]:
             if q["type"] not in ("open", "dropdown"):
                 raise _fail(key, f"{key}: question type must be open or dropdown.")
             answers = [
-                _short_text(a, key, "an answer", SURVEY_TEXT_MAX) for a in _list(q.get("answers", []), key, SURVEY_ANSWERS)
+                _short_text(a, key, "an answer", SURVEY_TEXT_MAX)
+                for a in _list(q.get("answers", []), key, SURVEY_ANSWERS)
             ]
             if q["type"] == "dropdown" and len(answers) != SURVEY_ANSWERS:
                 raise _fail(key, f"{key}: a drop-down question needs exactly {SURVEY_ANSWERS} answers.")
@@ -274,7 +284,9 @@ def _survey_validator(key: str) -> Callable[[Any], dict[str, Any]]:
         return {
             "mode": mode,
             "url": url,
-            "append_session_details": _bool(data.get("append_session_details", False), key, "append_session_details"),
+            "append_session_details": _bool(
+                data.get("append_session_details", False), key, "append_session_details"
+            ),
             "questions": questions,
         }
 
@@ -288,7 +300,9 @@ def _validate_private_fields(value: object) -> list[dict[str, Any]]:
         raise _fail(key, f"{key}: give all {CUSTOM_FIELD_COUNT} custom fields, in order.")
     result = []
     for number, item in enumerate(items, start=1):
-        data = _mapping(item, key, {"enabled", "mandatory", "type", "choices"}, {"enabled", "mandatory", "type"})
+        data = _mapping(
+            item, key, {"enabled", "mandatory", "type", "choices"}, {"enabled", "mandatory", "type"}
+        )
         enabled = _bool(data["enabled"], key, "enabled")
         mandatory = _bool(data["mandatory"], key, "mandatory")
         if mandatory and not enabled:
@@ -381,7 +395,12 @@ CH = frozenset({Owner.CHANNEL})
 TG_CH = frozenset({Owner.TECH_GROUP, Owner.CHANNEL})
 TECH = frozenset({Owner.TECHNICIAN})
 
-_DEFAULT_SURVEY: dict[str, Any] = {"mode": "none", "url": "", "append_session_details": False, "questions": []}
+_DEFAULT_SURVEY: dict[str, Any] = {
+    "mode": "none",
+    "url": "",
+    "append_session_details": False,
+    "questions": [],
+}
 _DEFAULT_SCHEDULE: dict[str, Any] = {
     "start": "00:00",
     "end": "00:00",  # start == end: open all day
@@ -389,7 +408,8 @@ _DEFAULT_SCHEDULE: dict[str, Any] = {
     "days": [True] * DAYS_PER_WEEK,
 }
 _DEFAULT_PRIVATE_FIELDS = [
-    {"enabled": False, "mandatory": False, "type": "open_text", "choices": []} for _ in range(CUSTOM_FIELD_COUNT)
+    {"enabled": False, "mandatory": False, "type": "open_text", "choices": []}
+    for _ in range(CUSTOM_FIELD_COUNT)
 ]
 DEFAULT_EMAIL_TEXT = "Please click the link below to request a live support session:\n$link$"
 LINK_PLACEHOLDER = "$link$"
@@ -400,16 +420,35 @@ def _b(key: str, label: str, owners: frozenset[Owner], default: bool, group: str
 
 
 def _i(
-    key: str, label: str, owners: frozenset[Owner], default: int | None, low: int, high: int, group: str, **kw: Any
+    key: str,
+    label: str,
+    owners: frozenset[Owner],
+    default: int | None,
+    low: int,
+    high: int,
+    group: str,
+    **kw: Any,
 ) -> SettingDef:
-    return SettingDef(key, label, owners, SettingKind.INT, default, minimum=low, maximum=high, group=group, **kw)
+    return SettingDef(
+        key, label, owners, SettingKind.INT, default, minimum=low, maximum=high, group=group, **kw
+    )
 
 
-def _c(key: str, label: str, owners: frozenset[Owner], default: str, choices: tuple[str, ...], group: str, **kw: Any) -> SettingDef:
+def _c(
+    key: str,
+    label: str,
+    owners: frozenset[Owner],
+    default: str,
+    choices: tuple[str, ...],
+    group: str,
+    **kw: Any,
+) -> SettingDef:
     return SettingDef(key, label, owners, SettingKind.CHOICE, default, choices=choices, group=group, **kw)
 
 
-def _t(key: str, label: str, owners: frozenset[Owner], default: str, max_length: int, group: str, **kw: Any) -> SettingDef:
+def _t(
+    key: str, label: str, owners: frozenset[Owner], default: str, max_length: int, group: str, **kw: Any
+) -> SettingDef:
     return SettingDef(key, label, owners, SettingKind.TEXT, default, max_length=max_length, group=group, **kw)
 
 
@@ -417,146 +456,516 @@ def _u(key: str, label: str, owners: frozenset[Owner], group: str, **kw: Any) ->
     return SettingDef(key, label, owners, SettingKind.URL, "", max_length=MAX_URL_LENGTH, group=group, **kw)
 
 
-def _j(key: str, label: str, owners: frozenset[Owner], default: Any, validator: Callable[[Any], Any], group: str, **kw: Any) -> SettingDef:
+def _j(
+    key: str,
+    label: str,
+    owners: frozenset[Owner],
+    default: Any,
+    validator: Callable[[Any], Any],
+    group: str,
+    **kw: Any,
+) -> SettingDef:
     return SettingDef(key, label, owners, SettingKind.JSON, default, group=group, validator=validator, **kw)
 
 
 SETTINGS: tuple[SettingDef, ...] = (
     # -- Global (§9-§12, §24, part2 §5, §7) --
-    _c("password_min_strength", "Minimum password strength", G, "good", ("good", "strong", "excellent"), S_PASSWORD),
-    _i("password_max_age_days", "Maximum password age (days)", G, 0, 0, PASSWORD_MAX_AGE_LIMIT_DAYS, S_PASSWORD,
-       description="0 = no limit."),
-    _i("password_expiry_notice_days", "Notification before password expires (days)", G, 0, 0,
-       PASSWORD_NOTICE_LIMIT_DAYS, S_PASSWORD, description="0 = no notification."),
-    _b("admin_password_change_forces_reset", "Admin password changes force user to change password at next logon",
-       G, True, S_PASSWORD,
-       description="On by default: a password an administrator typed is known to two people."),
-    _b("tfa_all_admins", "Two-step verification required for all Administrators (including MAH)", G, False, S_TFA),
-    _c("tfa_technicians", "Two-step verification required for technicians", G, "none",
-       ("none", "all", "selected_groups"), S_TFA,
-       description="selected_groups = members of groups that tick 'Enforce two-step verification'."),
-    _c("hierarchy_view", "Hierarchy visibility in the Technician Console", G, "compact", ("compact", "extended"),
-       S_HIERARCHY),
-    _b("show_tg_only_to_assigned_admins", "Show Technician Groups only to assigned Administrators", G, False,
-       S_TG_VISIBILITY),
-    _j("global_ip_rule", "IP restrictions", G, ALLOW_ALL.as_dict(), _validate_ip_rule, S_IP,
-       description="Covers every component; default: granted from any IP."),
-    _c("monitoring_credentials", "Credentials required for monitoring", G, "admin", ("admin", "any_user"),
-       S_MONITORING),
+    _c(
+        "password_min_strength",
+        "Minimum password strength",
+        G,
+        "good",
+        ("good", "strong", "excellent"),
+        S_PASSWORD,
+    ),
+    _i(
+        "password_max_age_days",
+        "Maximum password age (days)",
+        G,
+        0,
+        0,
+        PASSWORD_MAX_AGE_LIMIT_DAYS,
+        S_PASSWORD,
+        description="0 = no limit.",
+    ),
+    _i(
+        "password_expiry_notice_days",
+        "Notification before password expires (days)",
+        G,
+        0,
+        0,
+        PASSWORD_NOTICE_LIMIT_DAYS,
+        S_PASSWORD,
+        description="0 = no notification.",
+    ),
+    _b(
+        "admin_password_change_forces_reset",
+        "Admin password changes force user to change password at next logon",
+        G,
+        True,
+        S_PASSWORD,
+        description="On by default: a password an administrator typed is known to two people.",
+    ),
+    _b(
+        "tfa_all_admins",
+        "Two-step verification required for all Administrators (including MAH)",
+        G,
+        False,
+        S_TFA,
+    ),
+    _c(
+        "tfa_technicians",
+        "Two-step verification required for technicians",
+        G,
+        "none",
+        ("none", "all", "selected_groups"),
+        S_TFA,
+        description="selected_groups = members of groups that tick 'Enforce two-step verification'.",
+    ),
+    _c(
+        "hierarchy_view",
+        "Hierarchy visibility in the Technician Console",
+        G,
+        "compact",
+        ("compact", "extended"),
+        S_HIERARCHY,
+    ),
+    _b(
+        "show_tg_only_to_assigned_admins",
+        "Show Technician Groups only to assigned Administrators",
+        G,
+        False,
+        S_TG_VISIBILITY,
+    ),
+    _j(
+        "global_ip_rule",
+        "IP restrictions",
+        G,
+        ALLOW_ALL.as_dict(),
+        _validate_ip_rule,
+        S_IP,
+        description="Covers every component; default: granted from any IP.",
+    ),
+    _c(
+        "monitoring_credentials",
+        "Credentials required for monitoring",
+        G,
+        "admin",
+        ("admin", "any_user"),
+        S_MONITORING,
+    ),
     _b("monitoring_disabled", "Disable technician monitoring", G, False, S_MONITORING),
-    _c("monitoring_notify", "Notify technician about desktop monitoring", G, "every_time",
-       ("on_login", "every_time"), S_MONITORING,
-       description="Forced to every_time while monitoring is disabled (§24)."),
+    _c(
+        "monitoring_notify",
+        "Notify technician about desktop monitoring",
+        G,
+        "every_time",
+        ("on_login", "every_time"),
+        S_MONITORING,
+        description="Forced to every_time while monitoring is disabled (§24).",
+    ),
     _t("name_field_label", "Name for name field", G, "Name", LABEL_MAX, S_CUSTOM_FIELDS),
     *(
-        _t(f"custom_field_{n}_label", f"Name for custom field {n}", G, f"Custom field {n}", LABEL_MAX, S_CUSTOM_FIELDS)
+        _t(
+            f"custom_field_{n}_label",
+            f"Name for custom field {n}",
+            G,
+            f"Custom field {n}",
+            LABEL_MAX,
+            S_CUSTOM_FIELDS,
+        )
         for n in range(1, CUSTOM_FIELD_COUNT + 1)
     ),
-    _c("customer_survey_issued_by", "Customer survey issued by", G, "starting_technician",
-       ("starting_technician", "closing_technician"), S_SURVEY_ISSUANCE),
+    _c(
+        "customer_survey_issued_by",
+        "Customer survey issued by",
+        G,
+        "starting_technician",
+        ("starting_technician", "closing_technician"),
+        S_SURVEY_ISSUANCE,
+    ),
     # -- Technician Group or channel (§15, §19, §20, part2 §7.2) --
     _c("applet_running_mode", "Running mode", TG_CH, "standard", ("standard", "instant_chat"), S_APPLET),
     _b("show_download_page", "Display Customer Applet download page", TG_CH, True, S_APPLET),
-    _b("use_activex", "Use ActiveX Customer Applet", TG_CH, False, S_APPLET,
-       description="Kept for compatibility; has no effect."),
-    _b("windows_service_if_admin", "Start as Windows System Service if customer has administrative rights",
-       TG_CH, False, S_APPLET),
+    _b(
+        "use_activex",
+        "Use ActiveX Customer Applet",
+        TG_CH,
+        False,
+        S_APPLET,
+        description="Kept for compatibility; has no effect.",
+    ),
+    _b(
+        "windows_service_if_admin",
+        "Start as Windows System Service if customer has administrative rights",
+        TG_CH,
+        False,
+        S_APPLET,
+    ),
     _b("windows_service_if_uac", "... and UAC is enabled", TG_CH, False, S_APPLET),
-    _t("branding_app_name", "Application name", TG_CH, "", LABEL_MAX, S_BRANDING,
-       description="Empty = the product name."),
+    _t(
+        "branding_app_name",
+        "Application name",
+        TG_CH,
+        "",
+        LABEL_MAX,
+        S_BRANDING,
+        description="Empty = the product name.",
+    ),
     _b("terms_enabled", "Use Terms and Conditions", TG_CH, False, S_TERMS),
     _t("terms_text", "Terms and Conditions", TG_CH, "", TERMS_TEXT_MAX, S_TERMS, description="Plain text."),
     _b("terms_force_scroll", "Force scrolling to bottom", TG_CH, False, S_TERMS),
-    _b("disable_pause_break", "Disable Pause/Break hotkey for revoking permissions", TG_CH, False,
-       S_PERMISSION_PROMPT),
-    _b("prompt_permissions_at_start", "Prompt customer for permissions one time when session starts", TG_CH,
-       False, S_PERMISSION_PROMPT),
-    _i("private_code_validity_min", "Private code validity period (minutes)", TG_CH,
-       PRIVATE_CODE_VALIDITY_DEFAULT_MIN, 1, PRIVATE_CODE_VALIDITY_MAX_MIN, S_TIMEOUTS),
-    _i("connecting_timeout_min", "Connecting sessions will time out (minutes)", TG_CH,
-       CONNECTING_TIMEOUT_DEFAULT_MIN, 1, TIMEOUT_MAX_MIN, S_TIMEOUTS),
-    _i("waiting_timeout_min", "Waiting sessions will time out (minutes)", TG_CH, 0, 0, TIMEOUT_MAX_MIN,
-       S_TIMEOUTS, description="0 = never."),
-    _i("idle_timeout_min", "Active session idle time-out (minutes)", TG_CH, 0, 0, TIMEOUT_MAX_MIN, S_TIMEOUTS,
-       description="0 = never. On Hold sessions never time out."),
-    _j("timeout_alarms", "Time-out alarms", TG_CH, [], _validate_alarms, S_TIMEOUTS,
-       description="List of {kind: connecting|waiting, after_s, color}."),
-    _c("no_tech_action", "When no technician is available", TG_CH, "keep_alive",
-       ("keep_alive", "abort_redirect"), S_NO_TECH),
+    _b(
+        "disable_pause_break",
+        "Disable Pause/Break hotkey for revoking permissions",
+        TG_CH,
+        False,
+        S_PERMISSION_PROMPT,
+    ),
+    _b(
+        "prompt_permissions_at_start",
+        "Prompt customer for permissions one time when session starts",
+        TG_CH,
+        False,
+        S_PERMISSION_PROMPT,
+    ),
+    _i(
+        "private_code_validity_min",
+        "Private code validity period (minutes)",
+        TG_CH,
+        PRIVATE_CODE_VALIDITY_DEFAULT_MIN,
+        1,
+        PRIVATE_CODE_VALIDITY_MAX_MIN,
+        S_TIMEOUTS,
+    ),
+    _i(
+        "connecting_timeout_min",
+        "Connecting sessions will time out (minutes)",
+        TG_CH,
+        CONNECTING_TIMEOUT_DEFAULT_MIN,
+        1,
+        TIMEOUT_MAX_MIN,
+        S_TIMEOUTS,
+    ),
+    _i(
+        "waiting_timeout_min",
+        "Waiting sessions will time out (minutes)",
+        TG_CH,
+        0,
+        0,
+        TIMEOUT_MAX_MIN,
+        S_TIMEOUTS,
+        description="0 = never.",
+    ),
+    _i(
+        "idle_timeout_min",
+        "Active session idle time-out (minutes)",
+        TG_CH,
+        0,
+        0,
+        TIMEOUT_MAX_MIN,
+        S_TIMEOUTS,
+        description="0 = never. On Hold sessions never time out.",
+    ),
+    _j(
+        "timeout_alarms",
+        "Time-out alarms",
+        TG_CH,
+        [],
+        _validate_alarms,
+        S_TIMEOUTS,
+        description="List of {kind: connecting|waiting, after_s, color}.",
+    ),
+    _c(
+        "no_tech_action",
+        "When no technician is available",
+        TG_CH,
+        "keep_alive",
+        ("keep_alive", "abort_redirect"),
+        S_NO_TECH,
+    ),
     _u("no_tech_abort_url", "Abort sessions and show this webpage", TG_CH, S_NO_TECH),
     _b("no_tech_notify_email", "Notify technicians of pending sessions via email", TG_CH, False, S_NO_TECH),
-    _j("customer_survey", "Customer survey", TG_CH, _DEFAULT_SURVEY, _survey_validator("customer_survey"),
-       S_CUSTOMER_SURVEY),
+    _j(
+        "customer_survey",
+        "Customer survey",
+        TG_CH,
+        _DEFAULT_SURVEY,
+        _survey_validator("customer_survey"),
+        S_CUSTOMER_SURVEY,
+    ),
     # -- Technician Group only (§15-§17, §21, §27, §10, §12, part2 §5, §7.1) --
-    _c("input_priority", "Priority over mouse and keyboard during remote control", TG, "customer",
-       ("technician", "customer"), S_APPLET,
-       description="Customer by default: the person at the machine can always take it back."),
+    _c(
+        "input_priority",
+        "Priority over mouse and keyboard during remote control",
+        TG,
+        "customer",
+        ("technician", "customer"),
+        S_APPLET,
+        description="Customer by default: the person at the machine can always take it back.",
+    ),
     _b("show_estimated_wait", "Display estimated waiting time (private sessions)", TG, True, S_APPLET),
     _b("pin_enabled", "Allow PIN Code", TG, True, S_CONNECTION),
-    _u("pin_display_url", "URL to display when creating code sessions", TG, S_CONNECTION,
-       description="Empty = this server's PIN page."),
+    _u(
+        "pin_display_url",
+        "URL to display when creating code sessions",
+        TG,
+        S_CONNECTION,
+        description="Empty = this server's PIN page.",
+    ),
     _b("email_via_default_client", "Allow email via default client", TG, True, S_CONNECTION),
-    _b("email_via_server", "Allow email via Lifeline servers", TG, False, S_CONNECTION,
-       description="Off by default: needs SMTP configured."),
-    SettingDef("email_reply_to", "Reply-to address (optional)", TG, SettingKind.EMAIL, "",
-               max_length=MAX_EMAIL_LENGTH, group=S_CONNECTION,
-               description="Empty = the sending technician's address."),
-    _t("email_subject", "Connection email subject", TG, "Connection email link", EMAIL_SUBJECT_MAX, S_CONNECTION),
-    _t("email_text", "Connection email text", TG, DEFAULT_EMAIL_TEXT, EMAIL_TEXT_MAX, S_CONNECTION,
-       description=f"{LINK_PLACEHOLDER} is replaced by the session link."),
-    _t("email_signature", "Connection email signature", TG, "Best Regards,\nSupport Team", EMAIL_SIGNATURE_MAX,
-       S_CONNECTION),
+    _b(
+        "email_via_server",
+        "Allow email via Lifeline servers",
+        TG,
+        False,
+        S_CONNECTION,
+        description="Off by default: needs SMTP configured.",
+    ),
+    SettingDef(
+        "email_reply_to",
+        "Reply-to address (optional)",
+        TG,
+        SettingKind.EMAIL,
+        "",
+        max_length=MAX_EMAIL_LENGTH,
+        group=S_CONNECTION,
+        description="Empty = the sending technician's address.",
+    ),
+    _t(
+        "email_subject",
+        "Connection email subject",
+        TG,
+        "Connection email link",
+        EMAIL_SUBJECT_MAX,
+        S_CONNECTION,
+    ),
+    _t(
+        "email_text",
+        "Connection email text",
+        TG,
+        DEFAULT_EMAIL_TEXT,
+        EMAIL_TEXT_MAX,
+        S_CONNECTION,
+        description=f"{LINK_PLACEHOLDER} is replaced by the session link.",
+    ),
+    _t(
+        "email_signature",
+        "Connection email signature",
+        TG,
+        "Best Regards,\nSupport Team",
+        EMAIL_SIGNATURE_MAX,
+        S_CONNECTION,
+    ),
     _b("link_enabled", "Allow Link", TG, True, S_CONNECTION),
-    _b("sms_enabled", "Allow SMS", TG, False, S_CONNECTION, description="Off by default: needs an SMS gateway."),
-    _c("clipboard_mode", "Clipboard synchronization", TG, "universal", ("universal", "per_session"), S_CONSOLE),
-    _i("max_active_sessions", "Technician can handle maximum X active sessions", TG, MAX_SESSIONS_LIMIT, 1,
-       MAX_SESSIONS_LIMIT, S_CONSOLE),
-    _i("defer_autostart_min", "Defer auto-start after login by (minutes)", TG, 0, 0, MINUTES_MAX, S_CONSOLE,
-       description="0 = no deferment."),
-    _i("busy_threshold", "Busy when handling more than X active sessions", TG, MAX_SESSIONS_LIMIT, 1,
-       MAX_SESSIONS_LIMIT, S_CONSOLE, description="10 = no busy state."),
-    _i("away_after_min", "Away after X minutes of inactivity", TG, 0, 0, MINUTES_MAX, S_CONSOLE,
-       description="0 = no away state."),
-    _i("auto_logout_min", "Log out after X minutes of inactivity", TG, 0, 0, MINUTES_MAX, S_CONSOLE,
-       description="0 = no auto logout."),
+    _b(
+        "sms_enabled",
+        "Allow SMS",
+        TG,
+        False,
+        S_CONNECTION,
+        description="Off by default: needs an SMS gateway.",
+    ),
+    _c(
+        "clipboard_mode",
+        "Clipboard synchronization",
+        TG,
+        "universal",
+        ("universal", "per_session"),
+        S_CONSOLE,
+    ),
+    _i(
+        "max_active_sessions",
+        "Technician can handle maximum X active sessions",
+        TG,
+        MAX_SESSIONS_LIMIT,
+        1,
+        MAX_SESSIONS_LIMIT,
+        S_CONSOLE,
+    ),
+    _i(
+        "defer_autostart_min",
+        "Defer auto-start after login by (minutes)",
+        TG,
+        0,
+        0,
+        MINUTES_MAX,
+        S_CONSOLE,
+        description="0 = no deferment.",
+    ),
+    _i(
+        "busy_threshold",
+        "Busy when handling more than X active sessions",
+        TG,
+        MAX_SESSIONS_LIMIT,
+        1,
+        MAX_SESSIONS_LIMIT,
+        S_CONSOLE,
+        description="10 = no busy state.",
+    ),
+    _i(
+        "away_after_min",
+        "Away after X minutes of inactivity",
+        TG,
+        0,
+        0,
+        MINUTES_MAX,
+        S_CONSOLE,
+        description="0 = no away state.",
+    ),
+    _i(
+        "auto_logout_min",
+        "Log out after X minutes of inactivity",
+        TG,
+        0,
+        0,
+        MINUTES_MAX,
+        S_CONSOLE,
+        description="0 = no auto logout.",
+    ),
     _b("disable_wallpaper", "Disable wallpaper and visual effects", TG, False, S_CONSOLE),
-    _b("autostart_private", "Auto-start incoming private sessions", TG, False, S_CONSOLE,
-       description="When on, technicians cannot change their own console option."),
-    _u("logout_url", "Logout URL", TG, S_CONSOLE, description="Opened when a technician logs out (gap §32.11)."),
-    _j("tc_ip_rule", "IP restrictions (Technician Console)", TG, ALLOW_ALL.as_dict(), _validate_ip_rule, S_TC_IP,
-       description="Only Technician Console access by members; both this and the global rule must allow."),
+    _b(
+        "autostart_private",
+        "Auto-start incoming private sessions",
+        TG,
+        False,
+        S_CONSOLE,
+        description="When on, technicians cannot change their own console option.",
+    ),
+    _u(
+        "logout_url",
+        "Logout URL",
+        TG,
+        S_CONSOLE,
+        description="Opened when a technician logs out (gap §32.11).",
+    ),
+    _j(
+        "tc_ip_rule",
+        "IP restrictions (Technician Console)",
+        TG,
+        ALLOW_ALL.as_dict(),
+        _validate_ip_rule,
+        S_TC_IP,
+        description="Only Technician Console access by members; both this and the global rule must allow.",
+    ),
     _b("lens_audio", "Enable audio", TG, False, S_LENS, description="Off by default: opens a voice link."),
-    _b("ua_admin_credentials_required", "Technician enters administrator credentials at start of every session",
-       TG, False, S_UNATTENDED, description="Off (the seed's default): customer credentials cap access at 2 weeks."),
+    _b(
+        "ua_admin_credentials_required",
+        "Technician enters administrator credentials at start of every session",
+        TG,
+        False,
+        S_UNATTENDED,
+        description="Off (the seed's default): customer credentials cap access at 2 weeks.",
+    ),
     _b("ua_block_popup", "Block pop-up notification after session", TG, False, S_UNATTENDED),
     _b("enforce_tfa", "Enforce two-step verification", TG, False, S_TFA),
-    _j("technician_survey", "Technician survey", TG, _DEFAULT_SURVEY, _survey_validator("technician_survey"),
-       S_TECH_SURVEY),
-    _j("private_custom_fields", "Custom fields (private sessions)", TG, _DEFAULT_PRIVATE_FIELDS,
-       _validate_private_fields, S_PRIVATE_FIELDS),
+    _j(
+        "technician_survey",
+        "Technician survey",
+        TG,
+        _DEFAULT_SURVEY,
+        _survey_validator("technician_survey"),
+        S_TECH_SURVEY,
+    ),
+    _j(
+        "private_custom_fields",
+        "Custom fields (private sessions)",
+        TG,
+        _DEFAULT_PRIVATE_FIELDS,
+        _validate_private_fields,
+        S_PRIVATE_FIELDS,
+    ),
     # -- Channel only (§15, §18, §19) --
-    _c("waiting_message", "Message to waiting customers", CH, "queue_position", ("est_wait", "queue_position"),
-       S_APPLET, description="Queue position by default: it is always known, an estimate needs history."),
-    _b("auto_transfer_enabled", "Auto-transfer waiting sessions", CH, False, S_SESSION_MANAGEMENT,
-       apply_to_all_allowed=False),
-    _i("auto_transfer_after_min", "Auto-transfer after (minutes)", CH, 10, 1, TIMEOUT_MAX_MIN,
-       S_SESSION_MANAGEMENT, apply_to_all_allowed=False),
-    _i("auto_transfer_target_channel", "Receiving channel", CH, None, 1, CHANNEL_COUNT, S_SESSION_MANAGEMENT,
-       apply_to_all_allowed=False, nullable=True, description="Channel number 1-10."),
-    _b("auto_start_enabled", "Auto-start waiting sessions", CH, False, S_SESSION_MANAGEMENT,
-       apply_to_all_allowed=False),
-    _i("auto_start_below_sessions", "...only if the technician has less than X active sessions", CH,
-       MAX_SESSIONS_LIMIT, 1, MAX_SESSIONS_LIMIT, S_SESSION_MANAGEMENT, apply_to_all_allowed=False,
-       description="10 = regardless."),
-    _b("incoming_transfer_restriction", "Allow transfers in only while a technician is available", CH, False,
-       S_SESSION_MANAGEMENT),
-    _j("working_hours", "Working hours", CH, _DEFAULT_SCHEDULE, _validate_schedule, S_SCHEDULING,
-       description="start == end means all day; days are Monday first."),
+    _c(
+        "waiting_message",
+        "Message to waiting customers",
+        CH,
+        "queue_position",
+        ("est_wait", "queue_position"),
+        S_APPLET,
+        description="Queue position by default: it is always known, an estimate needs history.",
+    ),
+    _b(
+        "auto_transfer_enabled",
+        "Auto-transfer waiting sessions",
+        CH,
+        False,
+        S_SESSION_MANAGEMENT,
+        apply_to_all_allowed=False,
+    ),
+    _i(
+        "auto_transfer_after_min",
+        "Auto-transfer after (minutes)",
+        CH,
+        10,
+        1,
+        TIMEOUT_MAX_MIN,
+        S_SESSION_MANAGEMENT,
+        apply_to_all_allowed=False,
+    ),
+    _i(
+        "auto_transfer_target_channel",
+        "Receiving channel",
+        CH,
+        None,
+        1,
+        CHANNEL_COUNT,
+        S_SESSION_MANAGEMENT,
+        apply_to_all_allowed=False,
+        nullable=True,
+        description="Channel number 1-10.",
+    ),
+    _b(
+        "auto_start_enabled",
+        "Auto-start waiting sessions",
+        CH,
+        False,
+        S_SESSION_MANAGEMENT,
+        apply_to_all_allowed=False,
+    ),
+    _i(
+        "auto_start_below_sessions",
+        "...only if the technician has less than X active sessions",
+        CH,
+        MAX_SESSIONS_LIMIT,
+        1,
+        MAX_SESSIONS_LIMIT,
+        S_SESSION_MANAGEMENT,
+        apply_to_all_allowed=False,
+        description="10 = regardless.",
+    ),
+    _b(
+        "incoming_transfer_restriction",
+        "Allow transfers in only while a technician is available",
+        CH,
+        False,
+        S_SESSION_MANAGEMENT,
+    ),
+    _j(
+        "working_hours",
+        "Working hours",
+        CH,
+        _DEFAULT_SCHEDULE,
+        _validate_schedule,
+        S_SCHEDULING,
+        description="start == end means all day; days are Monday first.",
+    ),
     # -- Technician (§18, §31) --
-    _b("never_auto_start_channel_sessions", "Never auto-start waiting channel sessions", TECH, False,
-       S_TECHNICIAN),
-    _b("console_autostart_private", "Auto-start incoming private sessions (own console option)", TECH, False,
-       S_TECHNICIAN, description="Ignored while the group's autostart_private is on."),
+    _b(
+        "never_auto_start_channel_sessions",
+        "Never auto-start waiting channel sessions",
+        TECH,
+        False,
+        S_TECHNICIAN,
+    ),
+    _b(
+        "console_autostart_private",
+        "Auto-start incoming private sessions (own console option)",
+        TECH,
+        False,
+        S_TECHNICIAN,
+        description="Ignored while the group's autostart_private is on.",
+    ),
 )
 
 SETTING_BY_KEY: dict[str, SettingDef] = {s.key: s for s in SETTINGS}
@@ -635,19 +1044,22 @@ def check_scope(definition: SettingDef | str, owner: Owner | str, scope: SaveSco
         parsed_scope = SaveScope(scope)
     except ValueError:
         raise InvalidInput(
-            f"Unknown save scope {scope!r}; use one of {', '.join(s.value for s in SaveScope)}.", field="scope"
+            f"Unknown save scope {scope!r}; use one of {', '.join(s.value for s in SaveScope)}.",
+            field="scope",
         ) from None
     if parsed_scope == SaveScope.SAVE:
         return
     group_scopes = (SaveScope.SUBGROUPS, SaveScope.ALL_GROUPS)
     if parsed_scope in group_scopes and parsed_owner != Owner.TECH_GROUP:
-        raise InvalidInput(f"'{parsed_scope.value}' applies only to Technician Group settings.", field="scope")
+        raise InvalidInput(
+            f"'{parsed_scope.value}' applies only to Technician Group settings.", field="scope"
+        )
     if parsed_scope == SaveScope.ALL_CHANNELS and parsed_owner != Owner.CHANNEL:
         raise InvalidInput("'all_channels' applies only to channel settings.", field="scope")
     if parsed_scope in (SaveScope.ALL_GROUPS, SaveScope.ALL_CHANNELS) and not definition.apply_to_all_allowed:
+        targets = "channels" if parsed_owner == Owner.CHANNEL else "groups"
         raise InvalidInput(
-            f"{definition.label} cannot be applied to all {'channels' if parsed_owner == Owner.CHANNEL else 'groups'}; "
-            "save it on each one.",
+            f"{definition.label} cannot be applied to all {targets}; save it on each one.",
             field=definition.key,
         )
 
@@ -669,11 +1081,15 @@ def check_consistency(
     if result.get("terms_enabled") and not str(result.get("terms_text", "")).strip():
         raise InvalidInput("Terms and Conditions are enabled but their text is empty.", field="terms_text")
     if result.get("no_tech_action") == "abort_redirect" and not result.get("no_tech_abort_url"):
-        raise InvalidInput("Aborting sessions needs the webpage to show the customer.", field="no_tech_abort_url")
+        raise InvalidInput(
+            "Aborting sessions needs the webpage to show the customer.", field="no_tech_abort_url"
+        )
     if parsed == Owner.CHANNEL and result.get("auto_transfer_enabled"):
         target = result.get("auto_transfer_target_channel")
         if target is None:
-            raise InvalidInput("Auto-transfer needs a receiving channel.", field="auto_transfer_target_channel")
+            raise InvalidInput(
+                "Auto-transfer needs a receiving channel.", field="auto_transfer_target_channel"
+            )
         if channel_number is not None and target == channel_number:
             raise InvalidInput(
                 "A channel cannot auto-transfer sessions to itself.", field="auto_transfer_target_channel"

@@ -128,7 +128,10 @@ def test_matrix(action: Action, subject: Subject, cell: str):
         (Actor(1, Role.MASTER_ADMIN, AdminRights(command_center_only=True)), Subject.MASTER_ADMIN),
         (Actor(1, Role.ADMIN), Subject.ADMIN_STANDARD),
         (Actor(1, Role.ADMIN, AdminRights()), Subject.ADMIN_STANDARD),
-        (Actor(1, Role.ADMIN, AdminRights(RightsMode.RESTRICTED, frozenset({RestrictedGrant.REPORTS}))), Subject.ADMIN_RESTRICTED),
+        (
+            Actor(1, Role.ADMIN, AdminRights(RightsMode.RESTRICTED, frozenset({RestrictedGrant.REPORTS}))),
+            Subject.ADMIN_RESTRICTED,
+        ),
         (Actor(1, Role.ADMIN, AdminRights(command_center_only=True)), Subject.ADMIN_CC_ONLY),
         (Actor(1, Role.TECHNICIAN), Subject.TECHNICIAN),
     ],

@@ -131,7 +131,14 @@ def test_password_is_not_stripped():
 
 
 def test_global_group_overrides_and_excuses_the_file_column():
-    rows = parse_csv(csv_of(GOOD, GOOD.replace("Grace@", "b@").replace(",7", ","), GOOD.replace("Grace@", "c@").replace(",7", ",junk")), global_group_id=3)
+    rows = parse_csv(
+        csv_of(
+            GOOD,
+            GOOD.replace("Grace@", "b@").replace(",7", ","),
+            GOOD.replace("Grace@", "c@").replace(",7", ",junk"),
+        ),
+        global_group_id=3,
+    )
     assert [r.tech_group_id for r in rows] == [3, 3, 3]
     assert all(r.ok for r in rows)
 

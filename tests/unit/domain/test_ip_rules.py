@@ -96,7 +96,9 @@ def test_access_needs_both_rules():
     assert access_allowed(global_rule, group_rule, "192.168.10.9")
     assert not access_allowed(global_rule, group_rule, "203.0.113.9")  # group denies
     assert not access_allowed(global_rule, None, "198.51.100.9")  # global denies
-    assert not access_allowed(global_rule, IpRule(IpDefault.DENY, (IpException("198.51.100.0", "255.255.255.0"),)), "198.51.100.9")
+    assert not access_allowed(
+        global_rule, IpRule(IpDefault.DENY, (IpException("198.51.100.0", "255.255.255.0"),)), "198.51.100.9"
+    )
     assert access_allowed(global_rule, None, "203.0.113.9")  # admin center: only the global rule
 
 
@@ -108,7 +110,9 @@ def test_rule_rejects_bad_default_and_duplicates():
 
 
 def test_too_many_exceptions():
-    many = tuple(IpException(f"10.{i // 256}.{i % 256}.0", "255.255.255.0") for i in range(MAX_IP_EXCEPTIONS + 1))
+    many = tuple(
+        IpException(f"10.{i // 256}.{i % 256}.0", "255.255.255.0") for i in range(MAX_IP_EXCEPTIONS + 1)
+    )
     with pytest.raises(InvalidInput, match="At most"):
         IpRule(IpDefault.GRANT, many)
 

@@ -117,10 +117,17 @@ def test_flag_option_by_name_or_generic_key():
 def test_specific_transfer_with_targets():
     grant = validate_grant(
         "transfer_sessions",
-        {"allowed": True, "scope": "specific", "targets": [{"type": "tech_group", "id": 3}, {"type": "channel", "id": 2}]},
+        {
+            "allowed": True,
+            "scope": "specific",
+            "targets": [{"type": "tech_group", "id": 3}, {"type": "channel", "id": 2}],
+        },
     )
     assert grant.option == "specific"
-    assert grant.targets == {PermissionTarget(TargetType.TECH_GROUP, 3), PermissionTarget(TargetType.CHANNEL, 2)}
+    assert grant.targets == {
+        PermissionTarget(TargetType.TECH_GROUP, 3),
+        PermissionTarget(TargetType.CHANNEL, 2),
+    }
     assert grant.target_ids(TargetType.CHANNEL) == {2}
     assert validate_grant("transfer_sessions", grant.as_dict()) == grant
 
@@ -131,7 +138,9 @@ def test_specific_denied_permission_may_keep_an_empty_list():
 
 
 def test_approved_alias_is_normalised():
-    assert validate_grant("invite_external", {"allowed": True, "option": "approved"}).option == "approved_only"
+    assert (
+        validate_grant("invite_external", {"allowed": True, "option": "approved"}).option == "approved_only"
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,14 +157,42 @@ def test_approved_alias_is_normalised():
         ("transfer_sessions", {"allowed": True, "option": ["any"]}, "one of any, specific"),
         ("transfer_sessions", {"allowed": True, "option": "any", "scope": "specific"}, "disagree"),
         ("transfer_sessions", {"allowed": True, "option": "specific"}, "at least one target"),
-        ("transfer_sessions", {"allowed": True, "option": "any", "targets": [{"type": "channel", "id": 1}]}, "only be given"),
+        (
+            "transfer_sessions",
+            {"allowed": True, "option": "any", "targets": [{"type": "channel", "id": 1}]},
+            "only be given",
+        ),
         ("transfer_sessions", {"allowed": True, "option": "specific", "targets": "3"}, "must be a list"),
-        ("transfer_sessions", {"allowed": True, "option": "specific", "targets": [{"type": "user", "id": 1}]}, "target type"),
-        ("transfer_sessions", {"allowed": True, "option": "specific", "targets": [{"type": ["x"], "id": 1}]}, "target type"),
-        ("transfer_sessions", {"allowed": True, "option": "specific", "targets": [{"type": "channel", "id": 0}]}, "positive integer"),
-        ("transfer_sessions", {"allowed": True, "option": "specific", "targets": [{"type": "channel", "id": True}]}, "positive integer"),
-        ("transfer_sessions", {"allowed": True, "option": "specific", "targets": [{"type": "channel"}]}, "exactly 'type' and 'id'"),
-        ("collaboration_invitations", {"allowed": True, "option": "specific", "targets": [{"type": "channel", "id": 1}]}, "tech_group"),
+        (
+            "transfer_sessions",
+            {"allowed": True, "option": "specific", "targets": [{"type": "user", "id": 1}]},
+            "target type",
+        ),
+        (
+            "transfer_sessions",
+            {"allowed": True, "option": "specific", "targets": [{"type": ["x"], "id": 1}]},
+            "target type",
+        ),
+        (
+            "transfer_sessions",
+            {"allowed": True, "option": "specific", "targets": [{"type": "channel", "id": 0}]},
+            "positive integer",
+        ),
+        (
+            "transfer_sessions",
+            {"allowed": True, "option": "specific", "targets": [{"type": "channel", "id": True}]},
+            "positive integer",
+        ),
+        (
+            "transfer_sessions",
+            {"allowed": True, "option": "specific", "targets": [{"type": "channel"}]},
+            "exactly 'type' and 'id'",
+        ),
+        (
+            "collaboration_invitations",
+            {"allowed": True, "option": "specific", "targets": [{"type": "channel", "id": 1}]},
+            "tech_group",
+        ),
         ("record_sessions", {"allowed": True, "consent_only": "no"}, "true or false"),
         ("invite_external", {"allowed": True, "invitees": "friends"}, "anyone, approved_only"),
     ],

@@ -69,7 +69,13 @@ def test_owner_partition_follows_section_28():
     tg = {s.key for s in settings_for(Owner.TECH_GROUP)}
     ch = {s.key for s in settings_for(Owner.CHANNEL)}
     glob = {s.key for s in settings_for(Owner.GLOBAL)}
-    shared = {"applet_running_mode", "terms_text", "waiting_timeout_min", "timeout_alarms", "branding_app_name"}
+    shared = {
+        "applet_running_mode",
+        "terms_text",
+        "waiting_timeout_min",
+        "timeout_alarms",
+        "branding_app_name",
+    }
     assert shared <= tg & ch
     assert {"input_priority", "show_estimated_wait", "email_text", "max_active_sessions", "tc_ip_rule",
             "lens_audio", "enforce_tfa", "ua_block_popup"} <= tg - ch  # fmt: skip
@@ -108,7 +114,10 @@ def test_spec_defaults_and_ranges():
 def test_sections_group_the_form():
     sections = sections_for(Owner.TECH_GROUP)
     assert "Technician Console" in sections
-    assert [d.key for d in sections["Time-outs"]][:2] == ["private_code_validity_min", "connecting_timeout_min"]
+    assert [d.key for d in sections["Time-outs"]][:2] == [
+        "private_code_validity_min",
+        "connecting_timeout_min",
+    ]
 
 
 # ---- validate_setting ---------------------------------------------------------------------------
@@ -216,7 +225,13 @@ def test_alarms_are_sorted_and_checked():
         ([{"kind": "waiting", "after_s": 60, "color": "pink"}], "color"),
         ([{"kind": "waiting", "after_s": 60}], "missing"),
         ([{"kind": "waiting", "after_s": 60, "color": "red", "sound": 1}], "unknown"),
-        ([{"kind": "waiting", "after_s": 60, "color": "red"}, {"kind": "waiting", "after_s": 60, "color": "red"}], "same kind"),
+        (
+            [
+                {"kind": "waiting", "after_s": 60, "color": "red"},
+                {"kind": "waiting", "after_s": 60, "color": "red"},
+            ],
+            "same kind",
+        ),
         ([{"kind": "waiting", "after_s": i + 1, "color": "red"} for i in range(11)], "at most 10"),
     ],
 )
@@ -257,9 +272,21 @@ def test_bad_schedules(change):
         (GOOD_SCHEDULE, datetime(2026, 3, 2, 7, 59), False),
         (GOOD_SCHEDULE, datetime(2026, 3, 7, 12, 0), False),  # Saturday
         ({**GOOD_SCHEDULE, "start": "00:00", "end": "00:00"}, datetime(2026, 3, 3, 23, 59), True),
-        ({**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"}, datetime(2026, 3, 6, 23, 0), True),  # Friday night
-        ({**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"}, datetime(2026, 3, 7, 5, 0), True),  # shift from Friday
-        ({**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"}, datetime(2026, 3, 8, 5, 0), False),  # Sunday early
+        (
+            {**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"},
+            datetime(2026, 3, 6, 23, 0),
+            True,
+        ),  # Friday night
+        (
+            {**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"},
+            datetime(2026, 3, 7, 5, 0),
+            True,
+        ),  # shift from Friday
+        (
+            {**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"},
+            datetime(2026, 3, 8, 5, 0),
+            False,
+        ),  # Sunday early
         ({**GOOD_SCHEDULE, "start": "22:00", "end": "06:00"}, datetime(2026, 3, 2, 12, 0), False),
     ],
 )
@@ -403,7 +430,11 @@ def test_inconsistent_values(owner, change, field):
 
 
 def test_auto_transfer_to_itself_refused():
-    values = {**default_values(Owner.CHANNEL), "auto_transfer_enabled": True, "auto_transfer_target_channel": 3}
+    values = {
+        **default_values(Owner.CHANNEL),
+        "auto_transfer_enabled": True,
+        "auto_transfer_target_channel": 3,
+    }
     check_consistency(Owner.CHANNEL, values, channel_number=4)
     with pytest.raises(InvalidInput, match="itself"):
         check_consistency(Owner.CHANNEL, values, channel_number=3)
