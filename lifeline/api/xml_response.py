@@ -121,7 +121,9 @@ def root_element(
     namespace: str = COMMAND_NAMESPACE,
 ) -> etree._Element:
     """Create a root element that declares ``namespace`` as its default namespace (no prefix)."""
-    element = etree.Element(f"{{{namespace}}}{tag}", nsmap={None: namespace})
+    # lxml spells "default namespace" as the key None; lxml-stubs only admits str keys, hence Any.
+    nsmap: dict[Any, str] = {None: namespace}
+    element = etree.Element(f"{{{namespace}}}{tag}", nsmap=nsmap)
     for name, value in (attrib or {}).items():
         element.set(name, _text(value))
     if text is not None:
