@@ -951,13 +951,8 @@ SETTINGS: tuple[SettingDef, ...] = (
         description="start == end means all day; days are Monday first.",
     ),
     # -- Technician (§18, §31) --
-    _b(
-        "never_auto_start_channel_sessions",
-        "Never auto-start waiting channel sessions",
-        TECH,
-        False,
-        S_TECHNICIAN,
-    ),
+    # "Never auto-start waiting channel sessions" is a profile field of the technician
+    # (User.never_auto_start, Organization tab, L1095), not a setting: one source of truth.
     _b(
         "console_autostart_private",
         "Auto-start incoming private sessions (own console option)",

@@ -31,7 +31,7 @@ class ExternalInviteScope(StrEnum):
     """The sub-option of Invite external technicians (L391-400)."""
 
     ANYONE = "anyone"  # any email address
-    APPROVED = "approved"  # only members of External Technician Groups
+    APPROVED = "approved_only"  # only members of External Technician Groups
 
 
 class TransferTargetKind(StrEnum):
@@ -197,7 +197,7 @@ def check_external_invite(
         scope = ExternalInviteScope(permission_option)
     except ValueError:
         raise InvalidInput(
-            f'Unknown permission option "{permission_option}"; expected "anyone" or "approved".',
+            f'Unknown permission option "{permission_option}"; expected "anyone" or "approved_only".',
             field="permission_option",
         ) from None
     address = email.strip()

@@ -83,10 +83,7 @@ def test_owner_partition_follows_section_28():
             "incoming_transfer_restriction"} <= ch - tg  # fmt: skip
     assert {"password_min_strength", "tfa_all_admins", "global_ip_rule", "hierarchy_view",
             "show_tg_only_to_assigned_admins", "monitoring_notify"} <= glob  # fmt: skip
-    assert {s.key for s in settings_for(Owner.TECHNICIAN)} == {
-        "never_auto_start_channel_sessions",
-        "console_autostart_private",
-    }
+    assert {s.key for s in settings_for(Owner.TECHNICIAN)} == {"console_autostart_private"}
 
 
 def test_spec_defaults_and_ranges():
@@ -380,8 +377,8 @@ SCOPE_CASES = [
     ("tc_ip_rule", "tech_group", "subgroups", True),
     ("password_min_strength", "global", "save", True),
     ("password_min_strength", "global", "all_groups", False),
-    ("never_auto_start_channel_sessions", "technician", "save", True),
-    ("never_auto_start_channel_sessions", "technician", "subgroups", False),
+    ("console_autostart_private", "technician", "save", True),
+    ("console_autostart_private", "technician", "subgroups", False),
 ]
 
 

@@ -197,9 +197,9 @@ def test_external_anyone():
 
 
 def test_external_approved_only_case_insensitive():
-    external("approved")
+    external("approved_only")
     with pytest.raises(PermissionDenied, match="approved external"):
-        external("approved", "someone@else.example")
+        external("approved_only", "someone@else.example")
 
 
 def test_external_refusals():
