@@ -22,8 +22,9 @@ class Encoding(IntEnum):
     #: Solid colour. Payload: R, G, B (1 byte each).
     FILL = 1
     #: Copy a same-sized rectangle already on the viewer's screen (scroll, move).
-    #: Payload: source x, source y (uint16 each, big-endian). Applied against the
-    #: screen as it was *before* this frame, so copies come first in a frame.
+    #: Payload: source x, source y (uint16 each, big-endian). Like every rect it
+    #: is applied in order; the encoder puts copies first in a frame so that they
+    #: read the pixels of the previous update. Source and target may overlap.
     COPY = 2
     #: Lossless PNG image of the rectangle (text, few colours, settled regions).
     PNG = 3

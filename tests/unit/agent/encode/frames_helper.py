@@ -1,7 +1,7 @@
 """Synthetic BGRA frames and a reference renderer shared by the encoder tests.
 
-``render`` applies a parsed update the way the browser viewer does (copies
-read the screen as it was before the update), so a test can assert that the
+``render`` applies a parsed update the way the browser viewer does (rects in
+order, a copy reading the screen as the rects before it left it), so a test can assert that the
 viewer's screen ends up equal to the captured frame.
 """
 
@@ -53,7 +53,7 @@ def render(screen: Frame | None, data: bytes) -> tuple[Frame, ScreenUpdate]:
             target[..., :3] = (blue, green, red)
         elif r.encoding is Encoding.COPY:
             sx, sy = r.copy_source
-            target[...] = before[sy : sy + r.height, sx : sx + r.width]
+            target[...] = after[sy : sy + r.height, sx : sx + r.width].copy()
         else:
             rgb = np.asarray(Image.open(io.BytesIO(r.payload)).convert("RGB"))
             target[..., :3] = rgb[..., ::-1]

@@ -1,0 +1,18 @@
+// Pure builders of the JSON control messages the viewer sends.
+// Twin of the builders in lifeline/protocol/messages.py (the agent validates everything).
+
+export const keyEvent = (code, down, key) => (key === undefined ? { type: "key", code, down } : { type: "key", code, down, key });
+export const mouseMove = (x, y) => ({ type: "mouse_move", x, y });
+export const mouseButton = (button, down, x, y) => ({ type: "mouse_button", button, down, x, y });
+export const wheel = (x, y, dx, dy) => ({ type: "wheel", x, y, dx, dy });
+export const releaseAll = () => ({ type: "release_all" });
+export const ack = (seq) => ({ type: "ack", seq });
+export const clipboard = (text) => ({ type: "clipboard", text });
+export const monitorSelect = (index) => ({ type: "monitor_select", index });
+export const refresh = () => ({ type: "refresh" });
+export function qualityHint({ jpegQuality, maxFps } = {}) {
+  const message = { type: "quality" };
+  if (jpegQuality !== undefined) message.jpeg_quality = jpegQuality;
+  if (maxFps !== undefined) message.max_fps = maxFps;
+  return message;
+}

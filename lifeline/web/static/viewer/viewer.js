@@ -1,0 +1,149 @@
+// The embeddable screen viewer: binary frames in, pixels on a canvas, acks and input out.
+//
+//   const viewer = new Viewer(canvas, { send: (text) => ws.send(text) });
+//   ws.onmessage = (e) => typeof e.data === "string" ? viewer.handleMessage(JSON.parse(e.data))
+//                                                    : viewer.receive(e.data);
+//   viewer.addEventListener("clipboard", (e) => ...e.detail.text);
+//
+// The transport is injected, so the same viewer runs over the relay websocket, in tests,
+// or against a recording. Events: "update" (detail: update), "monitors", "clipboard",
+// "cursor", "error" (detail: Error; the viewer stops after it). See docs/protocol.md.
+
+import CopyDecoder from "./decoders/copy.js";
+import FillDecoder from "./decoders/fill.js";
+import JPEGDecoder from "./decoders/jpeg.js";
+import PNGDecoder from "./decoders/png.js";
+import { Display } from "./display.js";
+import * as encodings from "./encodings.js";
+import { FrameReader } from "./frames.js";
+import { Input } from "./input.js";
+import * as messages from "./messages.js";
+import { Stats } from "./stats.js";
+
+export class Viewer extends EventTarget {
+  constructor(canvas, { send, viewOnly = false }) {
+    super();
+    // ===== PROPERTIES =====
+    this._send = (message) => send(JSON.stringify(message));
+    this.display = new Display(canvas);
+    this.stats = new Stats();
+    this.input = new Input(canvas, this.display, this._send);
+    this.input.setEnabled(!viewOnly);
+    this.monitors = [];
+    this._canvas = canvas;
+    this._reader = new FrameReader();
+    this._chain = Promise.resolve();
+    this._failed = null;
+    this._decoders = {
+      [encodings.encodingFill]: new FillDecoder(),
+      [encodings.encodingCopy]: new CopyDecoder(),
+      [encodings.encodingPNG]: new PNGDecoder(),
+      [encodings.encodingJPEG]: new JPEGDecoder(),
+    };
+  }
+
+  // ===== PUBLIC METHODS =====
+
+  // Feed one binary websocket message (ArrayBuffer or Uint8Array). Updates are applied in
+  // order; each is acknowledged once drawn. Returns a promise settled when it is drawn.
+  receive(data) {
+    if (this._failed) return this._chain;
+    try {
+      this._reader.feed(data);
+      let update;
+      while ((update = this._reader.next()) !== null) {
+        const u = update;
+        const bytes = u.rects.reduce((n, r) => n + r.payload.length, 0);
+        this._chain = this._chain.then(() => (this._failed ? undefined : this._apply(u, bytes)));
+      }
+    } catch (error) {
+      this._fail(error);
+    }
+    return this._chain;
+  }
+
+  // Feed one JSON control message from the agent (already parsed).
+  handleMessage(message) {
+    switch (message.type) {
+      case "monitors":
+        this.monitors = message.monitors;
+        this._emit("monitors", message);
+        break;
+      case "clipboard":
+        this._emit("clipboard", message);
+        break;
+      case "cursor_shape":
+        this._canvas.style.cursor = `url(data:image/png;base64,${message.png}) ${message.hot_x} ${message.hot_y}, auto`;
+        this._emit("cursor", message);
+        break;
+      case "cursor":
+        this._emit("cursor", message);
+        break;
+      default:
+        break; // the relay's concern; ignore what the viewer does not use
+    }
+  }
+
+  setScaleMode(mode) {
+    this.display.scaleMode = mode;
+  }
+
+  setViewOnly(viewOnly) {
+    this.input.setEnabled(!viewOnly);
+  }
+
+  selectMonitor(index) {
+    this._send(messages.monitorSelect(index));
+  }
+
+  sendClipboard(text) {
+    this._send(messages.clipboard(text));
+  }
+
+  requestRefresh() {
+    this._send(messages.refresh());
+  }
+
+  setQuality(hints) {
+    this._send(messages.qualityHint(hints));
+  }
+
+  destroy() {
+    this.input.destroy();
+    this._failed = this._failed ?? new Error("viewer destroyed");
+  }
+
+  // ===== PRIVATE METHODS =====
+
+  async _apply(update, bytes) {
+    const started = performance.now();
+    try {
+      const painters = await Promise.all(update.rects.map((rect) => this._decoderFor(rect).decodeRect(rect)));
+      this.display.resize(update.screenWidth, update.screenHeight);
+      for (const paint of painters) paint(this.display);
+    } catch (error) {
+      this._fail(error);
+      return;
+    }
+    this._send(messages.ack(update.seq));
+    this.stats.record({ seq: update.seq, bytes, decodeMs: performance.now() - started, timestampMs: update.timestampMs });
+    this._emit("update", update);
+  }
+
+  _decoderFor(rect) {
+    const decoder = this._decoders[rect.encoding];
+    if (!decoder) throw new Error(`Unsupported encoding ${encodings.encodingName(rect.encoding)}`);
+    return decoder;
+  }
+
+  _fail(error) {
+    if (this._failed) return;
+    this._failed = error;
+    this.input.releaseAll();
+    this._emit("error", error);
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

@@ -1,0 +1,325 @@
+"""The agent's screen and input pipeline end to end, without the server.
+
+A real Xvfb runs a real xterm; the agent code captures and encodes it; the
+viewer JS (served as static files from 127.0.0.1) decodes the frames in
+headless Chromium; Playwright's mouse and keyboard act on the canvas; the
+viewer's JSON messages are validated with lifeline.protocol and injected
+with XTest. Assertions are on outcomes — canvas pixels equal the X screen,
+a file appears, xterm's selection holds the dragged text — and every wait
+polls for its condition. The test session plays the relay's role in
+``Session.pump``: frames go down, acks and input come back.
+
+See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+for _tool in ("Xvfb", "xterm", "chromium"):
+    if shutil.which(_tool) is None:
+        pytest.skip(f"{_tool} is not installed", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+from lifeline.agent.capture import select_monitor  # noqa: E402
+from lifeline.agent.capture.x11 import X11Capture  # noqa: E402
+from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
+from lifeline.agent.encode import ScreenEncoder  # noqa: E402
+from lifeline.agent.input.x11 import X11Input  # noqa: E402
+from lifeline.protocol import VIEWER_TO_AGENT, decode_message  # noqa: E402
+
+STATIC_ROOT = Path(__file__).resolve().parents[2] / "lifeline" / "web" / "static"
+SCREEN_W, SCREEN_H = 1280, 800
+WAIT_S = 20.0  # upper bound for any polled condition; tests finish far sooner
+POLL_S = 0.05
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HARNESS = """<!doctype html>
+<html><body style="margin:0;overflow:hidden"><canvas id="screen" style="display:block"></canvas>
+<script type="module">
+import { Viewer } from "/viewer/viewer.js";
+const sent = [];
+const errors = [];
+const viewer = new Viewer(document.getElementById("screen"), { send: (text) => sent.push(text) });
+viewer.setScaleMode("1:1");
+viewer.addEventListener("error", (e) => errors.push(String(e.detail)));
+window.lifeline = {
+  feed(b64) {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return viewer.receive(bytes.buffer).then(() => viewer.stats.framesDrawn);
+  },
+  take: () => sent.splice(0),
+  errors: () => errors.slice(),
+  pixels() {
+    const d = viewer.display;
+    const px = d.getPixels(0, 0, d.width, d.height);
+    let s = "";
+    for (let i = 0; i < px.length; i += 0x8000) s += String.fromCharCode(...px.subarray(i, i + 0x8000));
+    return [d.width, d.height, btoa(s)];
+  },
+};
+window.ready = true;
+</script></body></html>"""
+
+
+# ===== FIXTURES =====
+
+
+@pytest.fixture(scope="module")
+def xdisplay() -> Iterator[str]:
+    """A private Xvfb (24-bit: mss refuses 16) on a free display number chosen by Xvfb itself.
+
+    ``-noreset``: otherwise the server resets whenever its last client leaves (between
+    tests), refusing connections meanwhile.
+    """
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{SCREEN_W}x{SCREEN_H}x24", "-nolisten", "tcp", "-noreset"],
+        pass_fds=[write_fd],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        assert number, "Xvfb did not report a display number"
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def xterm(xdisplay: str) -> Iterator[subprocess.Popen[bytes]]:
+    """xterm at the top-left, first line 'DRAGTARGET', then an interactive sh with prompt '$ '."""
+    env = {**os.environ, "DISPLAY": xdisplay, "PS1": "$ ", "ENV": ""}
+    proc = subprocess.Popen(
+        ["xterm", "-geometry", "80x24+0+0", "-e", "sh", "-c", "echo DRAGTARGET; exec sh"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with X11Capture(xdisplay) as capture:
+            monitor = select_monitor(capture.monitors(), None)
+            poll(lambda: capture.grab(monitor)[100:110, 100:110, :3].any(), "xterm window mapped")
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def static_server() -> Iterator[str]:
+    """Serves lifeline/web/static and the test harness page on 127.0.0.1."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if self.path == "/harness.html":
+                body = HARNESS.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                super().do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC_ROOT)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser, static_server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": SCREEN_W, "height": SCREEN_H})
+    try:
+        p = context.new_page()
+        p.goto(f"{static_server}/harness.html")
+        p.wait_for_function("window.ready === true")
+        yield p
+        assert p.evaluate("window.lifeline.errors()") == []
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def session(xdisplay: str, xterm: subprocess.Popen[bytes], page: Page) -> Iterator[Session]:
+    s = Session(xdisplay, page)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+# ===== HELPERS =====
+
+
+def poll(condition: Callable[[], object], what: str, timeout: float = WAIT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(POLL_S)
+
+
+class Session:
+    """The agent side of one session, with the test standing in for the relay."""
+
+    def __init__(self, display: str, page: Page) -> None:
+        self.page = page
+        self.capture = X11Capture(display)
+        self.monitor = select_monitor(self.capture.monitors(), None)
+        self.encoder = ScreenEncoder()
+        self.injector = X11Input(display)
+        self.encodings_seen: set[str] = set()
+        self.frame = self.capture.grab(self.monitor)
+
+    def pump(self) -> None:
+        """One tick: capture, maybe send an update, then apply what the viewer sent back."""
+        self.frame = self.capture.grab(self.monitor)
+        data = self.encoder.next_update(self.frame)
+        if data is not None:
+            self.page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(data).decode())
+            self.encodings_seen.update(self.encoder.last_update)
+        for text in self.page.evaluate("window.lifeline.take()"):
+            message = decode_message(text, allowed=VIEWER_TO_AGENT)
+            if not self.encoder.handle_control(message):
+                assert self.injector.apply(message), message
+
+    def pump_until(self, condition: Callable[[], object], what: str) -> None:
+        def tick() -> object:
+            self.pump()
+            return condition()
+
+        poll(tick, what)
+
+    def canvas(self) -> np.ndarray:
+        width, height, b64 = self.page.evaluate("window.lifeline.pixels()")
+        return np.frombuffer(base64.b64decode(b64), dtype=np.uint8).reshape(height, width, 4)
+
+    def canvas_matches_screen(self) -> bool:
+        """Canvas RGB == captured BGR, exactly (settled regions are always re-sent lossless)."""
+        canvas = self.canvas()
+        return canvas.shape[:2] == self.frame.shape[:2] and np.array_equal(
+            canvas[..., :3], self.frame[..., 2::-1]
+        )
+
+    def close(self) -> None:
+        self.injector.close()
+        self.capture.close()
+
+
+# ===== TESTS =====
+
+
+def test_canvas_shows_the_x_screen_pixel_for_pixel(session: Session) -> None:
+    session.pump_until(session.canvas_matches_screen, "canvas == X screen")
+    assert session.frame[..., :3].any()  # the xterm really is on it
+    assert "PNG" in session.encodings_seen
+
+
+def test_keystrokes_on_the_canvas_type_a_command_into_xterm(session: Session) -> None:
+    target = Path(f"/tmp/lifeline-e2e-{uuid.uuid4().hex[:12]}")
+    try:
+        session.pump_until(lambda: session.encoder.seq > 0, "first update drawn")
+        session.page.mouse.click(200, 150)  # pointer into the xterm: focus follows the pointer
+        session.page.keyboard.type(f"touch {target}")
+        session.page.keyboard.press("Enter")
+        session.pump_until(target.exists, f"{target} created by the typed command")
+        session.pump_until(lambda: session.injector.held == (frozenset(), frozenset()), "all keys released")
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def test_shifted_characters_arrive_as_typed(session: Session, tmp_path: Path) -> None:
+    target = tmp_path / "shifted.txt"
+    session.pump_until(lambda: session.encoder.seq > 0, "first update drawn")
+    session.page.mouse.click(200, 150)
+    session.page.keyboard.type(f"echo 'A$(x)*#' > {target}")
+    session.page.keyboard.press("Enter")
+    session.pump_until(lambda: target.exists() and target.read_text() == "A$(x)*#\n", "shifted text written")
+
+
+def test_dragging_on_the_canvas_selects_text_in_xterm(session: Session, xdisplay: str) -> None:
+    primary = X11Clipboard(xdisplay, selection="PRIMARY")
+    try:
+        session.pump_until(lambda: session.encoder.seq > 0, "first update drawn")
+        mouse = session.page.mouse
+        mouse.move(3, 8)  # first text line of the xterm ("DRAGTARGET")
+        mouse.down()
+        mouse.move(450, 8, steps=8)  # past the end of the line
+        mouse.up()
+        # Dragging past the end of a line selects its newline too.
+        session.pump_until(lambda: primary.get_text() == "DRAGTARGET\n", "xterm's selection == dragged line")
+    finally:
+        primary.close()
+
+
+def test_scrolling_output_is_sent_as_a_copy_and_stays_exact(session: Session) -> None:
+    keyboard = session.page.keyboard
+    session.pump_until(lambda: session.encoder.seq > 0, "first update drawn")
+    session.page.mouse.click(200, 150)
+    keyboard.type("seq 1 40")
+    keyboard.press("Enter")
+    session.pump_until(session.canvas_matches_screen, "screen full of numbers")
+    session.encodings_seen.clear()
+    keyboard.type("seq 41 43")
+    keyboard.press("Enter")
+    session.pump_until(
+        lambda: "COPY" in session.encodings_seen and session.canvas_matches_screen(), "scrolled canvas == X screen"
+    )
+
+
+def test_blur_releases_keys_held_on_the_remote_side(session: Session) -> None:
+    session.pump_until(lambda: session.encoder.seq > 0, "first update drawn")
+    session.page.mouse.click(200, 150)
+    session.page.keyboard.down("Shift")
+    session.pump_until(lambda: "ShiftLeft" in session.injector.held[0], "Shift held remotely")
+    session.page.evaluate("document.getElementById('screen').blur()")
+    session.pump_until(lambda: session.injector.held == (frozenset(), frozenset()), "released on blur")
+    session.page.keyboard.up("Shift")
