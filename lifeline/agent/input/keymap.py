@@ -64,7 +64,7 @@ CODE_TO_KEYSYM: dict[str, str] = {
     "ControlLeft": "Control_L",
     "ControlRight": "Control_R",
     "AltLeft": "Alt_L",
-    "AltRight": "ISO_Level3_Shift",
+    "AltRight": "Alt_R",
     "MetaLeft": "Super_L",
     "MetaRight": "Super_R",
     "CapsLock": "Caps_Lock",
