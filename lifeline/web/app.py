@@ -22,6 +22,7 @@ from lifeline.config import Config
 from lifeline.errors import LifelineError
 from lifeline.services.context import Services
 from lifeline.store.engine import Database
+from lifeline.web.auth import routes as auth_routes
 from lifeline.web.errors import lifeline_error_handler, validation_error_handler
 from lifeline.web.security import CSRFMiddleware
 
@@ -77,4 +78,5 @@ def _include_health(app: FastAPI) -> None:
 # Each entry adds one area's routes; keep in the order a reader meets them.
 ROUTERS = [
     _include_health,
+    auth_routes.include_routes,  # /login pages and /api/auth
 ]

@@ -42,7 +42,7 @@ from lifeline.agent.capture.x11 import X11Capture  # noqa: E402
 from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
 from lifeline.agent.encode import ScreenEncoder  # noqa: E402
 from lifeline.agent.input.x11 import X11Input  # noqa: E402
-from lifeline.protocol import VIEWER_TO_AGENT, decode_message  # noqa: E402
+from lifeline.protocol import VIEWER_TO_AGENT, Encoding, Rect, ScreenUpdate, build_frame, decode_message  # noqa: E402
 
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "lifeline" / "web" / "static"
 SCREEN_W, SCREEN_H = 1280, 800
@@ -73,8 +73,17 @@ window.lifeline = {
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return viewer.receive(bytes.buffer).then(() => viewer.stats.framesDrawn);
   },
+  feedChunks(b64, size) {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    let done = null;
+    for (let i = 0; i < bytes.length; i += size) done = viewer.receive(bytes.slice(i, i + size));
+    return done.then(() => viewer.stats.framesDrawn);
+  },
   take: () => sent.splice(0),
   errors: () => errors.slice(),
+  takeErrors: () => errors.splice(0),
   pixels() {
     const d = viewer.display;
     const px = d.getPixels(0, 0, d.width, d.height);
@@ -323,3 +332,39 @@ def test_blur_releases_keys_held_on_the_remote_side(session: Session) -> None:
     session.page.evaluate("document.getElementById('screen').blur()")
     session.pump_until(lambda: session.injector.held == (frozenset(), frozenset()), "released on blur")
     session.page.keyboard.up("Shift")
+
+
+def test_viewer_parser_resumes_across_one_byte_chunks(page: Page) -> None:
+    """Canned frames fed one byte at a time: the JS reader must resume, and FILL + COPY must paint."""
+    first = ScreenUpdate(1, 0.0, 64, 32, (Rect.fill(0, 0, 32, 32, (255, 0, 0)), Rect.fill(32, 0, 32, 32, (0, 0, 255))))
+    second = ScreenUpdate(2, 0.0, 64, 32, (Rect.copy(32, 0, 32, 32, 0, 0),))  # red over blue
+    for update in (first, second):
+        page.evaluate("(b64) => window.lifeline.feedChunks(b64, 1)", base64.b64encode(build_frame(update)).decode())
+    width, height, b64 = page.evaluate("window.lifeline.pixels()")
+    pixels = np.frombuffer(base64.b64decode(b64), dtype=np.uint8).reshape(height, width, 4)
+    assert (width, height) == (64, 32)
+    assert (pixels[..., :3] == (255, 0, 0)).all()
+    acks = [decode_message(text) for text in page.evaluate("window.lifeline.take()")]
+    assert acks == [{"type": "ack", "seq": 1}, {"type": "ack", "seq": 2}]
+
+
+def test_viewer_fails_the_stream_on_an_unknown_encoding(page: Page) -> None:
+    data = bytearray(build_frame(ScreenUpdate(1, 0.0, 8, 8, (Rect(0, 0, 8, 8, Encoding.PNG, b"x"),))))
+    data[20 + 8] = 77  # encoding byte of rect 0 (header is 20 bytes)
+    page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(bytes(data)).decode())
+    assert page.evaluate("window.lifeline.takeErrors()") == ["Error: Unsupported encoding unknown(77)"]
+    assert page.evaluate("window.lifeline.take()") == []  # no ack for a failed update
+
+
+def test_clipboard_text_round_trips_between_x_clients(xdisplay: str) -> None:
+    owner, reader = X11Clipboard(xdisplay), X11Clipboard(xdisplay)
+    try:
+        owner.set_text("Grüße from the technician ✓")
+        assert reader.get_text() == "Grüße from the technician ✓"
+        assert reader.poll_change() == "Grüße from the technician ✓"
+        assert reader.poll_change() is None
+        reader.set_text("copied by the customer")
+        poll(lambda: owner.get_text() == "copied by the customer", "ownership moved to the second client")
+    finally:
+        owner.close()
+        reader.close()
