@@ -126,7 +126,7 @@ async def access_settings_owner(
     return (await access_technician(session, actor, owner_id, Action.MANAGE_TECHNICIANS)).name
 
 
-async def _targets(session: AsyncSession, actor: Actor, owner: Owner, owner_id: int, scope: SaveScope) -> list[int]:
+async def scope_targets(session: AsyncSession, actor: Actor, owner: Owner, owner_id: int, scope: SaveScope) -> list[int]:
     """The owners a save writes to, the selected owner first (copies, §28)."""
     if scope == SaveScope.SUBGROUPS:
         return sorted(subtree(owner_id, await tech_group_parents(session)), key=lambda g: g != owner_id)
@@ -193,7 +193,7 @@ async def do_save_settings(
     parsed = parse_owner(owner)
     await access_settings_owner(session, actor, parsed, owner_id, edit=True)
     save_scope, cleaned = validate_values(parsed, values, scope)
-    targets = await _targets(session, actor, parsed, owner_id, save_scope)
+    targets = await scope_targets(session, actor, parsed, owner_id, save_scope)
     stored = await _stored(session, parsed, targets)
     names = await _names(session, parsed, targets)
     numbers = await _channel_numbers(session, parsed, targets)
