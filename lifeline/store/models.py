@@ -1,5 +1,12 @@
 """Every table, imported in one place so Alembic and the services see the whole schema."""
 
+from lifeline.store.api_accounts import ApiAccount as ApiAccount
+from lifeline.store.api_accounts import ApiCustomAttribute as ApiCustomAttribute
+from lifeline.store.api_accounts import ApiSessionAttribute as ApiSessionAttribute
+from lifeline.store.api_accounts import ApiSessionKey as ApiSessionKey
+from lifeline.store.api_accounts import ApiToken as ApiToken
+from lifeline.store.api_accounts import ServerNode as ServerNode
+from lifeline.store.api_accounts import UnattendedShortcut as UnattendedShortcut
 from lifeline.store.audit import AuditEntry as AuditEntry
 from lifeline.store.auth import LoginAttempt as LoginAttempt
 from lifeline.store.auth import WebSession as WebSession
