@@ -98,6 +98,20 @@ async def resolve_session(session: AsyncSession, token: str, now: datetime) -> t
     return row, user
 
 
+def advance_session(web_session: WebSession, stage: str, now: datetime) -> str:
+    """Move a session to its next stage under a fresh token, and return the token.
+
+    Each step up in trust (password -> 2SV -> full) rotates the token, so a
+    token seen before the step (a fixated or leaked cookie) is worth nothing after it.
+    """
+    token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+    web_session.token_hash = hash_token(token)
+    web_session.stage = stage
+    web_session.last_seen_at = now
+    web_session.expires_at = now + SESSION_IDLE_LIFETIME
+    return token
+
+
 async def end_session(session: AsyncSession, token: str) -> None:
     await session.execute(delete(WebSession).where(WebSession.token_hash == hash_token(token)))
 

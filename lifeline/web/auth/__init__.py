@@ -1,0 +1,1 @@
+"""Sign-in pages and the /api/auth endpoints (docs/security.md)."""
