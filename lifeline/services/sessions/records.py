@@ -1,0 +1,158 @@
+"""Writing a session's history: one `session_events` row per fact, published after commit.
+
+Every `do_*` in this package ends with `record_event` (the history row, the
+typed event, the bus message) and `commit` (which turns a lost race on the
+session's version counter into `Conflict`). See docs/sessions.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from lifeline.bus import Bus
+from lifeline.errors import Conflict
+from lifeline.protocol.session_events import STORED_EVENT_MODELS
+from lifeline.services.events import publish_on_commit
+from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSession
+
+STALE_MESSAGE = "The session changed while you were acting on it; reload it and try again."
+
+
+class Audience:
+    """Who may see an event (docs/sessions.md, "Who sees what")."""
+
+    QUEUE = "queue"  # everyone who sees the session's queue, and the customer
+    PARTICIPANTS = "participants"  # technicians in the session, and the customer
+    TECHNICIANS = "technicians"  # technicians in the session only
+
+
+def session_subject(lsid: str) -> str:
+    return f"session.{lsid}"
+
+
+def technician_subject(technician_id: int) -> str:
+    return f"technician.{technician_id}"
+
+
+@dataclass(frozen=True)
+class SessionActor:
+    """Who did it: a technician, the customer, an administrator, an external technician or the system."""
+
+    kind: str
+    id: int | None
+    name: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "name": self.name}
+
+
+SYSTEM = SessionActor("system", None, "System")
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def summary(s: SupportSession) -> dict[str, Any]:
+    """The `SessionSummary` of protocol/session_events.py."""
+    return {
+        "id": s.id, "lsid": s.lsid, "kind": s.kind, "method": s.method, "client_kind": s.client_kind,
+        "status": s.status, "close_reason": s.close_reason, "technician_id": s.technician_id,
+        "previous_technician_id": s.previous_technician_id, "tech_group_id": s.tech_group_id,
+        "channel_id": s.channel_id, "customer_name": s.customer_name,
+        "custom_fields": dict(s.custom_fields or {}), "tracking_id": s.tracking_id, "platform": s.platform,
+        "chat_enabled": s.chat_enabled, "pin_code": s.live_pin, "code_expires_at": iso(s.code_expires_at),
+        "created_at": iso(s.created_at), "connecting_at": iso(s.connecting_at), "waiting_at": iso(s.waiting_at),
+        "picked_up_at": iso(s.picked_up_at), "first_chat_at": iso(s.first_chat_at),
+        "closed_at": iso(s.closed_at), "status_changed_at": iso(s.status_changed_at),
+    }
+
+
+async def participant_user_ids(db: AsyncSession, session_id: int) -> list[int]:
+    rows = await db.scalars(
+        select(SessionParticipant.user_id).where(
+            SessionParticipant.session_id == session_id, SessionParticipant.user_id.is_not(None),
+            SessionParticipant.left_at.is_(None),
+        )
+    )
+    return [uid for uid in rows if uid is not None]
+
+
+def route_of(row: SessionEvent, participants: list[int]) -> dict[str, Any]:
+    """What the live hub filters on; never sent to clients."""
+    return {
+        "session_id": row.session_id, "audience": row.audience, "technician_id": row.technician_id,
+        "previous_technician_id": row.previous_technician_id, "tech_group_id": row.tech_group_id,
+        "channel_id": row.channel_id, "participants": participants,
+    }
+
+
+def wire_event(row: SessionEvent, lsid: str) -> dict[str, Any]:
+    """The client-facing event of a stored row (also used to replay history on resume)."""
+    return {
+        "id": row.id, "type": row.type, "op": row.op, "at": iso(row.at), "session_id": row.session_id,
+        "lsid": lsid, "actor": {"kind": row.actor_kind, "id": row.actor_id, "name": row.actor_name},
+        **row.data,
+    }
+
+
+async def record_event(
+    db: AsyncSession,
+    bus: Bus,
+    s: SupportSession,
+    *,
+    type: str,
+    op: str,
+    audience: str,
+    actor: SessionActor,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+    with_summary: bool = False,
+) -> SessionEvent:
+    """Append one history row and queue its typed event for publication after commit."""
+    body = dict(data or {})
+    if with_summary:
+        body["session"] = summary(s)
+    row = SessionEvent(
+        session_id=s.id, at=now, type=type, op=op, audience=audience, actor_kind=actor.kind,
+        actor_id=actor.id, actor_name=actor.name[:128], technician_id=s.technician_id,
+        previous_technician_id=s.previous_technician_id, tech_group_id=s.tech_group_id,
+        channel_id=s.channel_id, data=body,
+    )
+    db.add(row)
+    with translate_conflicts():
+        await db.flush()
+    event = wire_event(row, s.lsid)
+    STORED_EVENT_MODELS[(type, op)].model_validate(event)  # a malformed event is a bug: fail before commit
+    route = route_of(row, await participant_user_ids(db, s.id))
+    publish_on_commit(db, bus, session_subject(s.lsid), {"route": route, "event": event})
+    return row
+
+
+@contextmanager
+def translate_conflicts() -> Iterator[None]:
+    """A concurrent change of the same session (version counter) or a unique clash → `Conflict`."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise Conflict(STALE_MESSAGE) from exc
+    except IntegrityError as exc:
+        raise Conflict("That clashes with a change made at the same time; try again.") from exc
+
+
+async def commit(db: AsyncSession) -> None:
+    try:
+        with translate_conflicts():
+            await db.commit()
+    except Conflict:
+        await db.rollback()
+        raise
