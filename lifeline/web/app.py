@@ -23,6 +23,7 @@ from lifeline.errors import LifelineError
 from lifeline.services.context import Services
 from lifeline.store.engine import Database
 from lifeline.web.auth import routes as auth_routes
+from lifeline.web.admin_api import routes as admin_api_routes
 from lifeline.web.errors import lifeline_error_handler, validation_error_handler
 from lifeline.web.security import CSRFMiddleware
 
@@ -79,4 +80,5 @@ def _include_health(app: FastAPI) -> None:
 ROUTERS = [
     _include_health,
     auth_routes.include_routes,  # /login pages and /api/auth
+    admin_api_routes.include_routes,  # /api/admin JSON API (lifeline.web.admin_api)
 ]

@@ -6,8 +6,8 @@ by `limit`/`offset` so a large log never loads at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -47,11 +47,17 @@ def _where(query: Select[Any], f: AuditFilter) -> Select[Any]:
     return query
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 async def list_audit(
     session: AsyncSession, actor: Actor, filters: AuditFilter, *, limit: int = 100, offset: int = 0
 ) -> tuple[int, list[AuditEntry]]:
     """(total matching rows, one page of rows newest first)."""
     require(actor, Action.VIEW_AUDIT_LOG)
+    # A time without a zone in a filter means UTC, the zone every stored time is in.
+    filters = replace(filters, since=_aware(filters.since), until=_aware(filters.until))
     if not 1 <= limit <= PAGE_MAX or offset < 0:
         raise InvalidInput(f"limit must be 1-{PAGE_MAX} and offset at least 0.", field="limit")
     if filters.since and filters.until and filters.since >= filters.until:

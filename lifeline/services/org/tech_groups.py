@@ -170,3 +170,13 @@ async def _audit_links(session: AsyncSession, audit_actor: AuditActor, group: Te
         record_audit(session, audit_actor, entity_type=Entity.ADMIN_LINK, entity_id=admin_id,
                      entity_name=admin_name, change_type=Change.UNASSIGN, section=SECTION,
                      field="Technician Group", old=group.name)
+
+
+async def tech_group_links(session: AsyncSession, group_id: int) -> tuple[list[int], list[int]]:
+    """(assigned channel ids, assigned Administrator ids) of a group, for its detail view."""
+    channel_ids = (await session.scalars(select(ChannelAssignment.channel_id)
+                                         .where(ChannelAssignment.tech_group_id == group_id)
+                                         .order_by(ChannelAssignment.channel_id))).all()
+    admin_ids = (await session.scalars(select(AdminAssignment.admin_id).where(AdminAssignment.tech_group_id == group_id)
+                                       .order_by(AdminAssignment.admin_id))).all()
+    return list(channel_ids), list(admin_ids)
