@@ -6,11 +6,14 @@ import logging
 
 import typer
 
+from lifeline.cli_admin import admin_app, demo_app
 from lifeline.config import Config
 
 app = typer.Typer(help="Lifeline remote-support server.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")  # lifeline/cli_admin.py
+app.add_typer(demo_app, name="demo")
 
 
 @app.command()
