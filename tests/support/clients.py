@@ -1,0 +1,24 @@
+"""Signed-in HTTP clients for the admin API tests: cookies and the CSRF header set like a browser's.
+
+`login` signs in through POST /api/auth/login and returns a client whose every
+request carries `X-CSRF-Token` equal to its `ll_csrf` cookie (the double-submit
+pair `web/security.py` checks on unsafe requests).
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.servers import ServerProcess
+
+
+def login(server: ServerProcess, email: str, password: str, *, app: str = "admin") -> httpx.Client:
+    """A client signed in all the way (stage "full"); raises if the server asks for another step."""
+    client = server.client()
+    client.get("/healthz")  # receives the ll_csrf cookie
+    client.headers["X-CSRF-Token"] = client.cookies["ll_csrf"]
+    answer = client.post("/api/auth/login", json={"email": email, "password": password, "app": app})
+    if answer.status_code != 200 or answer.json().get("stage") != "full":
+        client.close()
+        raise AssertionError(f"sign-in of {email} did not complete: {answer.status_code} {answer.text}")
+    return client
