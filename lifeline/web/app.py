@@ -24,7 +24,13 @@ from lifeline.services.context import Services
 from lifeline.store.engine import Database
 from lifeline.web.auth import routes as auth_routes
 from lifeline.web.admin_api import routes as admin_api_routes
+from lifeline.web.console_api import replies as console_replies_routes
+from lifeline.web.console_api import routes as console_api_routes
+from lifeline.web.customer_api import routes as customer_api_routes
 from lifeline.web.errors import lifeline_error_handler, validation_error_handler
+from lifeline.web.live import routes as live_routes
+from lifeline.web.live import workers as session_workers
+from lifeline.web.session_admin import routes as session_admin_routes
 from lifeline.web.security import CSRFMiddleware
 
 log = logging.getLogger(__name__)
@@ -81,4 +87,10 @@ ROUTERS = [
     _include_health,
     auth_routes.include_routes,  # /login pages and /api/auth
     admin_api_routes.include_routes,  # /api/admin JSON API (lifeline.web.admin_api)
+    console_api_routes.include_routes,  # /api/console sessions, queue, presence
+    console_replies_routes.include_routes,  # /api/console/replies and replies.xml
+    customer_api_routes.include_routes,  # /api/customer and /channel/{token}/start
+    session_admin_routes.include_routes,  # /api/admin/sessions (Sessions tab)
+    live_routes.include_routes,  # /ws/console and /ws/customer/{lsid}
+    session_workers.include_routes,  # session scheduler start/stop
 ]

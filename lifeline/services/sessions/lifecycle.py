@@ -81,6 +81,13 @@ async def start_for(db: AsyncSession, bus: Bus, s: SupportSession, technician: U
     await change_status(db, bus, s, SessionStatus.ACTIVE, actor=actor, now=now)
 
 
+async def do_start_for(db: AsyncSession, bus: Bus, s: SupportSession, technician: User, *, actor: SessionActor,
+                       now: datetime) -> None:
+    """Admin Center Sessions tab "Start": hand a waiting session to a chosen technician."""
+    await start_for(db, bus, s, technician, actor=actor, now=now)
+    await commit(db)
+
+
 async def do_pick_up(db: AsyncSession, bus: Bus, s: SupportSession, user: User, *, now: datetime) -> None:
     if s.technician_id not in (None, user.id):
         raise Conflict("Another technician already has this session.")

@@ -24,9 +24,8 @@ from lifeline.domain.routing import (
 )
 from lifeline.domain.session_state import RUNNING_STATUSES
 from lifeline.services.events import publish_on_commit
-from lifeline.services.sessions.config import console_limits, read_settings
+from lifeline.services.sessions.config import console_limits
 from lifeline.services.sessions.records import iso, technician_subject
-from lifeline.domain.settings_catalog import Owner
 from lifeline.store.org import User
 from lifeline.store.sessions import SupportSession, TechnicianPresence
 
@@ -142,7 +141,6 @@ async def technician_load(db: AsyncSession, user: User, channel_id: int | None, 
     """The routing snapshot `domain.routing` decides on."""
     row = await db.get(TechnicianPresence, user.id)
     limits = await console_limits(db, user.tech_group_id)
-    never = (await read_settings(db, Owner.TECHNICIAN, user.id, ("never_auto_start_channel_sessions",)))
     return TechnicianLoad(
         technician_id=user.id,
         status=await effective_status(db, user, row, now),
@@ -150,7 +148,7 @@ async def technician_load(db: AsyncSession, user: User, channel_id: int | None, 
         max_sessions=limits.max_active_sessions,
         idle_since=row.idle_since if row else now,
         logged_in_at=row.logged_in_at if row and row.logged_in_at else now,
-        never_auto_start=user.never_auto_start or bool(never["never_auto_start_channel_sessions"]),
+        never_auto_start=user.never_auto_start,
         defer_auto_start_min=limits.defer_autostart_min,
         excluded_from_channel=excluded,
     )
