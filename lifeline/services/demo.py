@@ -58,21 +58,45 @@ async def seed_demo(session: AsyncSession, bus: Bus | None, now: datetime) -> De
         users = [await find_user_by_email(session, email) for email in emails]
         return DemoResult(created=False, logins=[_login(u) for u in users if u is not None])
     act = {"actor": SYSTEM_ACTOR, "audit_actor": CLI_AUDIT_ACTOR}
-    master = await admins.do_create_admin(session, bus, role="master_admin", password=DEMO_PASSWORD, now=now,
-                                          profile=Profile(name="Demo Master", email=MASTER_EMAIL), **act)
-    admin = await admins.do_create_admin(session, bus, role="admin", password=DEMO_PASSWORD, now=now,
-                                         profile=Profile(name="Demo Admin", email=ADMIN_EMAIL), **act)
+    master = await admins.do_create_admin(
+        session,
+        bus,
+        role="master_admin",
+        password=DEMO_PASSWORD,
+        now=now,
+        profile=Profile(name="Demo Master", email=MASTER_EMAIL),
+        **act,
+    )
+    admin = await admins.do_create_admin(
+        session,
+        bus,
+        role="admin",
+        password=DEMO_PASSWORD,
+        now=now,
+        profile=Profile(name="Demo Admin", email=ADMIN_EMAIL),
+        **act,
+    )
     created: list[User] = [master, admin]
     group_ids = []
     for group_name, members in GROUPS.items():
         group = await tech_groups.do_create_tech_group(session, bus, name=group_name, **act)
         group_ids.append(group.id)
         for name, email in members:
-            created.append(await technicians.do_create_technician(
-                session, bus, group_id=group.id, profile=Profile(name=name, email=email, nickname=name.split()[0]),
-                password=DEMO_PASSWORD, now=now, **act))
+            created.append(
+                await technicians.do_create_technician(
+                    session,
+                    bus,
+                    group_id=group.id,
+                    profile=Profile(name=name, email=email, nickname=name.split()[0]),
+                    password=DEMO_PASSWORD,
+                    now=now,
+                    **act,
+                )
+            )
     for channel_id in DEMO_CHANNELS:
-        await channels.do_assign_channel(session, bus, channel_id, group_id=group_ids[0], assigned=True, **act)
+        await channels.do_assign_channel(
+            session, bus, channel_id, group_id=group_ids[0], assigned=True, **act
+        )
     await admins.do_assign_admin(session, bus, admin.id, group_id=group_ids[0], assigned=True, **act)
     for user in created:
         user.must_change_password = False

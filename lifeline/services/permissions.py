@@ -47,7 +47,9 @@ def _grant_of(row: PermissionValue) -> PermissionGrant:
 
 async def _rows(session: AsyncSession, group_ids: list[int]) -> dict[int, dict[str, PermissionValue]]:
     found: dict[int, dict[str, PermissionValue]] = {g: {} for g in group_ids}
-    for row in await session.scalars(select(PermissionValue).where(PermissionValue.tech_group_id.in_(group_ids))):
+    for row in await session.scalars(
+        select(PermissionValue).where(PermissionValue.tech_group_id.in_(group_ids))
+    ):
         found[row.tech_group_id][row.key] = row
     return found
 
@@ -71,12 +73,15 @@ async def _check_targets_exist(session: AsyncSession, grants: Mapping[str, Permi
     if group_ids:
         known = set((await session.scalars(select(TechGroup.id).where(TechGroup.id.in_(group_ids)))).all())
         if group_ids - known:
-            raise InvalidInput(f"Unknown Technician Group(s) in targets: {sorted(group_ids - known)}.",
-                               field="targets")
+            raise InvalidInput(
+                f"Unknown Technician Group(s) in targets: {sorted(group_ids - known)}.", field="targets"
+            )
     if channel_ids:
         known = set((await session.scalars(select(Channel.id).where(Channel.id.in_(channel_ids)))).all())
         if channel_ids - known:
-            raise InvalidInput(f"Unknown channel(s) in targets: {sorted(channel_ids - known)}.", field="targets")
+            raise InvalidInput(
+                f"Unknown channel(s) in targets: {sorted(channel_ids - known)}.", field="targets"
+            )
 
 
 def parse_grants(values: Mapping[str, Any]) -> dict[str, PermissionGrant]:
@@ -102,8 +107,9 @@ async def do_save_permissions(
     except ValueError:
         raise InvalidInput("Scope must be save, subgroups or all_groups.", field="scope") from None
     if save_scope == SaveScope.ALL_CHANNELS:
-        raise InvalidInput("Permissions belong to Technician Groups; use save, subgroups or all_groups.",
-                           field="scope")
+        raise InvalidInput(
+            "Permissions belong to Technician Groups; use save, subgroups or all_groups.", field="scope"
+        )
     sent = parse_grants(values)
     await _check_targets_exist(session, sent)
     targets = await scope_targets(session, actor, Owner.TECH_GROUP, group_id, save_scope)
@@ -115,26 +121,38 @@ async def do_save_permissions(
         if not actor.role.is_master:
             check_locked_unchanged(old, new)
         planned[target] = (old, new)
-    names = dict((await session.execute(select(TechGroup.id, TechGroup.name).where(TechGroup.id.in_(targets)))).all())
+    names = dict(
+        (await session.execute(select(TechGroup.id, TechGroup.name).where(TechGroup.id.in_(targets)))).all()
+    )
     for target, (old, new) in planned.items():
         for key in sent:
             if old[key] == new[key]:
                 continue
             _store(session, rows[target], target, key, new[key])
             record_audit(
-                session, audit_actor, entity_type=ENTITY_OF_OWNER[Owner.TECH_GROUP], entity_id=target,
-                entity_name=names.get(target, ""), change_type="Change", section=SECTION,
-                field=PERMISSION_BY_KEY[key].label, old=old[key].as_dict(), new=new[key].as_dict(),
+                session,
+                audit_actor,
+                entity_type=ENTITY_OF_OWNER[Owner.TECH_GROUP],
+                entity_id=target,
+                entity_name=names.get(target, ""),
+                change_type="Change",
+                section=SECTION,
+                field=PERMISSION_BY_KEY[key].label,
+                old=old[key].as_dict(),
+                new=new[key].as_dict(),
                 detail="" if target == group_id else f"applied from tech_group {group_id}",
             )
     if bus is not None:
-        publish_on_commit(session, bus, "org", {"type": "org", "op": "permissions", "tech_group_ids": targets})
+        publish_on_commit(
+            session, bus, "org", {"type": "org", "op": "permissions", "tech_group_ids": targets}
+        )
     await session.commit()
     return await get_permissions(session, group_id)
 
 
-def _store(session: AsyncSession, rows: dict[str, PermissionValue], group_id: int, key: str,
-           grant: PermissionGrant) -> None:
+def _store(
+    session: AsyncSession, rows: dict[str, PermissionValue], group_id: int, key: str, grant: PermissionGrant
+) -> None:
     data = grant.as_dict()
     row = rows.get(key)
     if row is None:
@@ -154,6 +172,13 @@ async def copy_permissions(session: AsyncSession, from_group_id: int, to_group_i
     creating a sub-group (which starts unlocked) and working from there.
     """
     for key, row in (await _rows(session, [from_group_id]))[from_group_id].items():
-        session.add(PermissionValue(tech_group_id=to_group_id, key=key, allowed=row.allowed, option=row.option,
-                                    targets=row.targets, locked=row.locked))
-
+        session.add(
+            PermissionValue(
+                tech_group_id=to_group_id,
+                key=key,
+                allowed=row.allowed,
+                option=row.option,
+                targets=row.targets,
+                locked=row.locked,
+            )
+        )

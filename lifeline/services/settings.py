@@ -32,7 +32,7 @@ from lifeline.domain.settings_catalog import (
     validate_setting,
 )
 from lifeline.errors import InvalidInput, NotFound
-from lifeline.services.access import access_technician, access_tech_group, require, tech_group_parents
+from lifeline.services.access import access_tech_group, access_technician, require, tech_group_parents
 from lifeline.services.audit import AuditActor, record_audit
 from lifeline.services.events import publish_on_commit
 from lifeline.store.org import Channel, ChannelAssignment, TechGroup, User
@@ -56,9 +56,13 @@ def parse_owner(owner: Owner | str) -> Owner:
         raise InvalidInput(f"Unknown setting owner {owner!r}; use one of {known}.", field="owner") from None
 
 
-async def _stored(session: AsyncSession, owner: Owner, owner_ids: list[int]) -> dict[int, dict[str, SettingValue]]:
+async def _stored(
+    session: AsyncSession, owner: Owner, owner_ids: list[int]
+) -> dict[int, dict[str, SettingValue]]:
     rows = await session.scalars(
-        select(SettingValue).where(SettingValue.owner_type == owner.value, SettingValue.owner_id.in_(owner_ids))
+        select(SettingValue).where(
+            SettingValue.owner_type == owner.value, SettingValue.owner_id.in_(owner_ids)
+        )
     )
     found: dict[int, dict[str, SettingValue]] = {owner_id: {} for owner_id in owner_ids}
     for row in rows:
@@ -74,7 +78,9 @@ async def get_settings(session: AsyncSession, owner: Owner | str, owner_id: int)
     """
     parsed = parse_owner(owner)
     stored = (await _stored(session, parsed, [owner_id]))[owner_id]
-    return {s.key: stored[s.key].value if s.key in stored else s.default_value() for s in settings_for(parsed)}
+    return {
+        s.key: stored[s.key].value if s.key in stored else s.default_value() for s in settings_for(parsed)
+    }
 
 
 async def get_setting(session: AsyncSession, owner: Owner | str, owner_id: int, key: str) -> Any:
@@ -85,7 +91,9 @@ async def get_setting(session: AsyncSession, owner: Owner | str, owner_id: int, 
         raise InvalidInput(f"{key!r} is not a {parsed.value} setting.", field="key")
     row = await session.scalar(
         select(SettingValue).where(
-            SettingValue.owner_type == parsed.value, SettingValue.owner_id == owner_id, SettingValue.key == key
+            SettingValue.owner_type == parsed.value,
+            SettingValue.owner_id == owner_id,
+            SettingValue.key == key,
         )
     )
     return row.value if row is not None else definition.default_value()
@@ -96,7 +104,9 @@ async def get_global_setting(session: AsyncSession, key: str) -> Any:
 
 
 async def channel_group_ids(session: AsyncSession, channel_id: int) -> list[int]:
-    rows = await session.scalars(select(ChannelAssignment.tech_group_id).where(ChannelAssignment.channel_id == channel_id))
+    rows = await session.scalars(
+        select(ChannelAssignment.tech_group_id).where(ChannelAssignment.channel_id == channel_id)
+    )
     return list(rows)
 
 
@@ -126,7 +136,9 @@ async def access_settings_owner(
     return (await access_technician(session, actor, owner_id, Action.MANAGE_TECHNICIANS)).name
 
 
-async def scope_targets(session: AsyncSession, actor: Actor, owner: Owner, owner_id: int, scope: SaveScope) -> list[int]:
+async def scope_targets(
+    session: AsyncSession, actor: Actor, owner: Owner, owner_id: int, scope: SaveScope
+) -> list[int]:
     """The owners a save writes to, the selected owner first (copies, §28)."""
     if scope == SaveScope.SUBGROUPS:
         return sorted(subtree(owner_id, await tech_group_parents(session)), key=lambda g: g != owner_id)
@@ -138,7 +150,8 @@ async def scope_targets(session: AsyncSession, actor: Actor, owner: Owner, owner
     if scope == SaveScope.ALL_CHANNELS:
         ids = (await session.scalars(select(Channel.id).order_by(Channel.id))).all()
         allowed = [
-            c for c in ids
+            c
+            for c in ids
             if decide_for_any_group(actor, Action.CONFIGURE_CHANNELS, await channel_group_ids(session, c))
         ]
         return [owner_id, *(c for c in allowed if c != owner_id)]
@@ -153,14 +166,18 @@ async def _names(session: AsyncSession, owner: Owner, owner_ids: list[int]) -> d
     return {row_id: name for row_id, name in rows.all()}
 
 
-async def _channel_numbers(session: AsyncSession, owner: Owner, owner_ids: list[int]) -> dict[int, int | None]:
+async def _channel_numbers(
+    session: AsyncSession, owner: Owner, owner_ids: list[int]
+) -> dict[int, int | None]:
     if owner != Owner.CHANNEL:
         return {owner_id: None for owner_id in owner_ids}
     rows = await session.execute(select(Channel.id, Channel.number).where(Channel.id.in_(owner_ids)))
     return {row_id: number for row_id, number in rows.all()}
 
 
-def validate_values(owner: Owner, values: Mapping[str, Any], scope: SaveScope | str) -> tuple[SaveScope, dict[str, Any]]:
+def validate_values(
+    owner: Owner, values: Mapping[str, Any], scope: SaveScope | str
+) -> tuple[SaveScope, dict[str, Any]]:
     """Validate a whole save (values and scope) before anything is written."""
     if not isinstance(values, Mapping) or not values:
         raise InvalidInput("Send at least one setting to save.", field="values")
@@ -199,15 +216,32 @@ async def do_save_settings(
     numbers = await _channel_numbers(session, parsed, targets)
     merged_by_target: dict[int, dict[str, Any]] = {}
     for target in targets:
-        current = {s.key: (stored[target][s.key].value if s.key in stored[target] else s.default_value())
-                   for s in settings_for(parsed)}
-        merged_by_target[target] = check_consistency(parsed, {**current, **cleaned}, channel_number=numbers[target])
+        current = {
+            s.key: (stored[target][s.key].value if s.key in stored[target] else s.default_value())
+            for s in settings_for(parsed)
+        }
+        merged_by_target[target] = check_consistency(
+            parsed, {**current, **cleaned}, channel_number=numbers[target]
+        )
     for target in targets:
-        _write(session, audit_actor, parsed, target, names.get(target, ""), stored[target],
-               merged_by_target[target], cleaned, copied_from=None if target == owner_id else owner_id)
+        _write(
+            session,
+            audit_actor,
+            parsed,
+            target,
+            names.get(target, ""),
+            stored[target],
+            merged_by_target[target],
+            cleaned,
+            copied_from=None if target == owner_id else owner_id,
+        )
     if bus is not None:
-        publish_on_commit(session, bus, "org", {"type": "org", "op": "settings", "owner": parsed.value,
-                                                "owner_ids": targets})
+        publish_on_commit(
+            session,
+            bus,
+            "org",
+            {"type": "org", "op": "settings", "owner": parsed.value, "owner_ids": targets},
+        )
     await session.commit()
     return await get_settings(session, parsed, owner_id)
 
@@ -237,8 +271,16 @@ def _write(
         if old != new:
             definition = SETTING_BY_KEY[key]
             record_audit(
-                session, audit_actor, entity_type=ENTITY_OF_OWNER[owner], entity_id=owner_id, entity_name=name,
-                change_type="Change", section=definition.group, field=definition.label, old=old, new=new,
+                session,
+                audit_actor,
+                entity_type=ENTITY_OF_OWNER[owner],
+                entity_id=owner_id,
+                entity_name=name,
+                change_type="Change",
+                section=definition.group,
+                field=definition.label,
+                old=old,
+                new=new,
                 detail="" if copied_from is None else f"applied from {owner.value} {copied_from}",
             )
 

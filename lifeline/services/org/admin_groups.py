@@ -28,9 +28,14 @@ SECTION = "Organization"
 
 
 def describe(group: AdminGroup) -> dict[str, object]:
-    return {"Name": group.name, "Description": group.description, "Status": status_word(group.enabled),
-            "Rights": group.rights_mode, "Grants": sorted(group.grants or []),
-            "Access Command Center only": group.command_center_only}
+    return {
+        "Name": group.name,
+        "Description": group.description,
+        "Status": status_word(group.enabled),
+        "Rights": group.rights_mode,
+        "Grants": sorted(group.grants or []),
+        "Access Command Center only": group.command_center_only,
+    }
 
 
 async def access_admin_group(session: AsyncSession, actor: Actor, group_id: int) -> AdminGroup:
@@ -46,9 +51,18 @@ async def _parents(session: AsyncSession) -> dict[int, int | None]:
 
 
 async def do_create_admin_group(
-    session: AsyncSession, bus: Bus | None, *, name: str, description: str = "", parent_id: int | None = None,
-    enabled: bool = True, rights_mode: str = "standard", grants: Sequence[str] = (),
-    command_center_only: bool = False, actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    *,
+    name: str,
+    description: str = "",
+    parent_id: int | None = None,
+    enabled: bool = True,
+    rights_mode: str = "standard",
+    grants: Sequence[str] = (),
+    command_center_only: bool = False,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> AdminGroup:
     require(actor, Action.MANAGE_ADMIN_GROUPS)
     if command_center_only:
@@ -58,30 +72,53 @@ async def do_create_admin_group(
     rights = AdminRights.parse(rights_mode, grants, command_center_only=command_center_only)
     if parent_id is not None:
         await access_admin_group(session, actor, parent_id)
-    group = AdminGroup(name=name, description=description, parent_id=parent_id, enabled=enabled,
-                       rights_mode=rights.mode.value, grants=sorted(g.value for g in rights.grants),
-                       command_center_only=command_center_only)
+    group = AdminGroup(
+        name=name,
+        description=description,
+        parent_id=parent_id,
+        enabled=enabled,
+        rights_mode=rights.mode.value,
+        grants=sorted(g.value for g in rights.grants),
+        command_center_only=command_center_only,
+    )
     session.add(group)
     await session.flush()
-    record_audit(session, audit_actor, entity_type=Entity.ADMIN_GROUP, entity_id=group.id, entity_name=name,
-                 change_type=Change.ADD, section=SECTION, new=describe(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.ADMIN_GROUP,
+        entity_id=group.id,
+        entity_name=name,
+        change_type=Change.ADD,
+        section=SECTION,
+        new=describe(group),
+    )
     await commit(session, bus, {"op": "add", "entity": "admin_group", "id": group.id})
     return group
 
 
 async def do_update_admin_group(
-    session: AsyncSession, bus: Bus | None, group_id: int, *, name: str | None = None,
-    description: str | None = None, enabled: bool | None = None, rights_mode: str | None = None,
-    grants: Sequence[str] | None = None, command_center_only: bool | None = None,
-    actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    group_id: int,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+    rights_mode: str | None = None,
+    grants: Sequence[str] | None = None,
+    command_center_only: bool | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> AdminGroup:
     """Change fields; rights are re-validated as a whole (mode, grants and CC-only together)."""
     group = await access_admin_group(session, actor, group_id)
     if command_center_only is not None and command_center_only != group.command_center_only:
         require(actor, Action.SET_COMMAND_CENTER_ONLY)
     new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = None if description is None else clean_text(description, field="description",
-                                                                     what="Description")
+    new_description = (
+        None if description is None else clean_text(description, field="description", what="Description")
+    )
     rights = AdminRights.parse(
         group.rights_mode if rights_mode is None else rights_mode,
         list(group.grants or []) if grants is None else grants,
@@ -94,14 +131,27 @@ async def do_update_admin_group(
     group.rights_mode = rights.mode.value
     group.grants = sorted(g.value for g in rights.grants)
     group.command_center_only = rights.command_center_only
-    record_changes(session, audit_actor, entity_type=Entity.ADMIN_GROUP, entity_id=group.id,
-                   entity_name=group.name, section=SECTION, before=before, after=describe(group))
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=Entity.ADMIN_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        section=SECTION,
+        before=before,
+        after=describe(group),
+    )
     await commit(session, bus, {"op": "change", "entity": "admin_group", "id": group.id})
     return group
 
 
 async def do_move_admin_group(
-    session: AsyncSession, bus: Bus | None, group_id: int, *, new_parent_id: int | None, actor: Actor,
+    session: AsyncSession,
+    bus: Bus | None,
+    group_id: int,
+    *,
+    new_parent_id: int | None,
+    actor: Actor,
     audit_actor: AuditActor,
 ) -> AdminGroup:
     group = await access_admin_group(session, actor, group_id)
@@ -110,8 +160,18 @@ async def do_move_admin_group(
     check_move(group_id, new_parent_id, await _parents(session))
     old = group.parent_id
     group.parent_id = new_parent_id
-    record_audit(session, audit_actor, entity_type=Entity.ADMIN_GROUP, entity_id=group.id, entity_name=group.name,
-                 change_type=Change.MOVE, section=SECTION, field="Parent group", old=old, new=new_parent_id)
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.ADMIN_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        change_type=Change.MOVE,
+        section=SECTION,
+        field="Parent group",
+        old=old,
+        new=new_parent_id,
+    )
     await commit(session, bus, {"op": "move", "entity": "admin_group", "id": group.id})
     return group
 
@@ -120,12 +180,27 @@ async def do_delete_admin_group(
     session: AsyncSession, bus: Bus | None, group_id: int, *, actor: Actor, audit_actor: AuditActor
 ) -> None:
     group = await access_admin_group(session, actor, group_id)
-    children = await session.scalar(select(func.count()).select_from(AdminGroup).where(AdminGroup.parent_id == group_id))
-    members = await session.scalar(select(func.count()).select_from(User).where(User.admin_group_id == group_id))
+    children = await session.scalar(
+        select(func.count()).select_from(AdminGroup).where(AdminGroup.parent_id == group_id)
+    )
+    members = await session.scalar(
+        select(func.count()).select_from(User).where(User.admin_group_id == group_id)
+    )
     if children or members:
-        raise Conflict(f"Administrator Group {group.name!r} still contains {children or 0} sub-group(s) and "
-                       f"{members or 0} administrator(s); move them first.", field="group_id")
-    record_audit(session, audit_actor, entity_type=Entity.ADMIN_GROUP, entity_id=group.id, entity_name=group.name,
-                 change_type=Change.DELETE, section=SECTION, old=describe(group))
+        raise Conflict(
+            f"Administrator Group {group.name!r} still contains {children or 0} sub-group(s) and "
+            f"{members or 0} administrator(s); move them first.",
+            field="group_id",
+        )
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.ADMIN_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        change_type=Change.DELETE,
+        section=SECTION,
+        old=describe(group),
+    )
     await session.delete(group)
     await commit(session, bus, {"op": "delete", "entity": "admin_group", "id": group_id})

@@ -67,9 +67,17 @@ async def _check_admin_group(session: AsyncSession, role: str, admin_group_id: i
 
 
 async def do_create_admin(
-    session: AsyncSession, bus: Bus | None, *, role: str, profile: Profile, password: str,
-    admin_group_id: int | None = None, has_technician_seat: bool = False,
-    actor: Actor, audit_actor: AuditActor, now: datetime,
+    session: AsyncSession,
+    bus: Bus | None,
+    *,
+    role: str,
+    profile: Profile,
+    password: str,
+    admin_group_id: int | None = None,
+    has_technician_seat: bool = False,
+    actor: Actor,
+    audit_actor: AuditActor,
+    now: datetime,
 ) -> User:
     """Create a Master Administrator (`role="master_admin"`) or an Administrator (`role="admin"`)."""
     if role not in (Role.MASTER_ADMIN.value, Role.ADMIN.value):
@@ -77,26 +85,54 @@ async def do_create_admin(
     require(actor, _action_for(role))
     cleaned = profile.cleaned()
     if not cleaned.name or not cleaned.email:
-        raise InvalidInput("An administrator needs a name and an email address.",
-                           field="name" if not cleaned.name else "email")
+        raise InvalidInput(
+            "An administrator needs a name and an email address.",
+            field="name" if not cleaned.name else "email",
+        )
     await check_password(session, password)
     await _check_admin_group(session, role, admin_group_id)
     await ensure_email_free(session, cleaned.email)
-    user = User(role=role, name=cleaned.name, email=cleaned.email, admin_group_id=admin_group_id,
-                has_technician_seat=has_technician_seat, standard_license=has_technician_seat,
-                mobile_license=False, enabled=True if cleaned.enabled is None else cleaned.enabled)
-    await apply_profile(session, user, Profile(nickname=cleaned.nickname, sso_id=cleaned.sso_id,
-                                               description=cleaned.description))
+    user = User(
+        role=role,
+        name=cleaned.name,
+        email=cleaned.email,
+        admin_group_id=admin_group_id,
+        has_technician_seat=has_technician_seat,
+        standard_license=has_technician_seat,
+        mobile_license=False,
+        enabled=True if cleaned.enabled is None else cleaned.enabled,
+    )
+    await apply_profile(
+        session,
+        user,
+        Profile(nickname=cleaned.nickname, sso_id=cleaned.sso_id, description=cleaned.description),
+    )
     await check_licences(session, user)
     await set_password_by_admin(session, user, password, now)
     session.add(user)
     await session.flush()
-    record_audit(session, audit_actor, entity_type=entity_of(user), entity_id=user.id, entity_name=user.name,
-                 change_type=Change.ADD, section=SECTION, new=describe_user(user))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=entity_of(user),
+        entity_id=user.id,
+        entity_name=user.name,
+        change_type=Change.ADD,
+        section=SECTION,
+        new=describe_user(user),
+    )
     if admin_group_id is not None:
-        record_audit(session, audit_actor, entity_type=Entity.ADMIN_GROUP_LINK, entity_id=user.id,
-                     entity_name=user.name, change_type=Change.ASSIGN, section=SECTION,
-                     field="Administrator Group", new=admin_group_id)
+        record_audit(
+            session,
+            audit_actor,
+            entity_type=Entity.ADMIN_GROUP_LINK,
+            entity_id=user.id,
+            entity_name=user.name,
+            change_type=Change.ASSIGN,
+            section=SECTION,
+            field="Administrator Group",
+            new=admin_group_id,
+        )
     await commit(session, bus, {"op": "add", "entity": "admin", "id": user.id})
     return user
 
@@ -110,8 +146,14 @@ def _protect(actor: Actor, user: User, verb: str) -> None:
 
 
 async def do_update_admin(
-    session: AsyncSession, bus: Bus | None, user_id: int, *, profile: Profile,
-    has_technician_seat: bool | None = None, actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    user_id: int,
+    *,
+    profile: Profile,
+    has_technician_seat: bool | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> User:
     cleaned = profile.cleaned()
     user = await access_admin(session, actor, user_id)
@@ -125,15 +167,27 @@ async def do_update_admin(
     await check_licences(session, user)
     if not user.enabled:
         await end_all_sessions(session, user.id)
-    record_changes(session, audit_actor, entity_type=entity_of(user), entity_id=user.id, entity_name=user.name,
-                   section=SECTION, before=before,
-                   after={**describe_user(user), "Technician seat": user.has_technician_seat})
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=entity_of(user),
+        entity_id=user.id,
+        entity_name=user.name,
+        section=SECTION,
+        before=before,
+        after={**describe_user(user), "Technician seat": user.has_technician_seat},
+    )
     await commit(session, bus, {"op": "change", "entity": "admin", "id": user.id})
     return user
 
 
 async def do_set_admin_group(
-    session: AsyncSession, bus: Bus | None, user_id: int, *, admin_group_id: int | None, actor: Actor,
+    session: AsyncSession,
+    bus: Bus | None,
+    user_id: int,
+    *,
+    admin_group_id: int | None,
+    actor: Actor,
     audit_actor: AuditActor,
 ) -> User:
     """Put an Administrator in an Administrator Group (at most one, §3), or take them out (`None`)."""
@@ -143,9 +197,18 @@ async def do_set_admin_group(
     old = user.admin_group_id
     user.admin_group_id = admin_group_id
     if old != admin_group_id:
-        record_audit(session, audit_actor, entity_type=Entity.ADMIN_GROUP_LINK, entity_id=user.id,
-                     entity_name=user.name, change_type=Change.UNASSIGN if admin_group_id is None else Change.ASSIGN,
-                     section=SECTION, field="Administrator Group", old=old, new=admin_group_id)
+        record_audit(
+            session,
+            audit_actor,
+            entity_type=Entity.ADMIN_GROUP_LINK,
+            entity_id=user.id,
+            entity_name=user.name,
+            change_type=Change.UNASSIGN if admin_group_id is None else Change.ASSIGN,
+            section=SECTION,
+            field="Administrator Group",
+            old=old,
+            new=admin_group_id,
+        )
     await commit(session, bus, {"op": "change", "entity": "admin", "id": user.id})
     return user
 
@@ -155,15 +218,29 @@ async def do_delete_admin(
 ) -> None:
     user = await access_admin(session, actor, user_id)
     _protect(actor, user, "delete")
-    record_audit(session, audit_actor, entity_type=entity_of(user), entity_id=user.id, entity_name=user.name,
-                 change_type=Change.DELETE, section=SECTION, old=describe_user(user))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=entity_of(user),
+        entity_id=user.id,
+        entity_name=user.name,
+        change_type=Change.DELETE,
+        section=SECTION,
+        old=describe_user(user),
+    )
     await session.delete(user)
     await commit(session, bus, {"op": "delete", "entity": "admin", "id": user_id})
 
 
 async def do_set_admin_password(
-    session: AsyncSession, bus: Bus | None, user_id: int, *, password: str, actor: Actor,
-    audit_actor: AuditActor, now: datetime,
+    session: AsyncSession,
+    bus: Bus | None,
+    user_id: int,
+    *,
+    password: str,
+    actor: Actor,
+    audit_actor: AuditActor,
+    now: datetime,
 ) -> User:
     user = await access_admin(session, actor, user_id)
     await set_password_by_admin(session, user, password, now)
@@ -182,32 +259,64 @@ async def do_reset_admin_2sv(
 
 
 async def do_assign_admin(
-    session: AsyncSession, bus: Bus | None, user_id: int, *, group_id: int, assigned: bool, actor: Actor,
+    session: AsyncSession,
+    bus: Bus | None,
+    user_id: int,
+    *,
+    group_id: int,
+    assigned: bool,
+    actor: Actor,
     audit_actor: AuditActor,
 ) -> User:
     """Make an Administrator responsible for a Technician Group and its sub-groups, or undo it."""
     user = await access_admin(session, actor, user_id)
     if user.role != Role.ADMIN.value:
-        raise InvalidInput("Master Administrators already administer every group; only Administrators are "
-                           "assigned.", field="admin_id")
+        raise InvalidInput(
+            "Master Administrators already administer every group; only Administrators are assigned.",
+            field="admin_id",
+        )
     group = await access_tech_group(session, actor, group_id, Action.EDIT_TECH_GROUP)
-    existing = await session.scalar(select(AdminAssignment).where(
-        AdminAssignment.admin_id == user.id, AdminAssignment.tech_group_id == group.id))
+    existing = await session.scalar(
+        select(AdminAssignment).where(
+            AdminAssignment.admin_id == user.id, AdminAssignment.tech_group_id == group.id
+        )
+    )
     if assigned and existing is None:
         session.add(AdminAssignment(admin_id=user.id, tech_group_id=group.id))
     elif not assigned and existing is not None:
         await session.delete(existing)
     else:
         return user  # already in the requested state: nothing to audit
-    record_audit(session, audit_actor, entity_type=Entity.ADMIN_LINK, entity_id=user.id, entity_name=user.name,
-                 change_type=Change.ASSIGN if assigned else Change.UNASSIGN, section=SECTION,
-                 field="Technician Group", old=None if assigned else group.name, new=group.name if assigned else None)
-    await commit(session, bus, {"op": "assign" if assigned else "unassign", "entity": "admin", "id": user.id,
-                                "tech_group_id": group.id})
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.ADMIN_LINK,
+        entity_id=user.id,
+        entity_name=user.name,
+        change_type=Change.ASSIGN if assigned else Change.UNASSIGN,
+        section=SECTION,
+        field="Technician Group",
+        old=None if assigned else group.name,
+        new=group.name if assigned else None,
+    )
+    await commit(
+        session,
+        bus,
+        {
+            "op": "assign" if assigned else "unassign",
+            "entity": "admin",
+            "id": user.id,
+            "tech_group_id": group.id,
+        },
+    )
     return user
 
 
 async def assigned_group_ids(session: AsyncSession, user_id: int) -> list[int]:
-    return list(await session.scalars(
-        select(AdminAssignment.tech_group_id).where(AdminAssignment.admin_id == user_id)
-        .order_by(AdminAssignment.tech_group_id)))
+    return list(
+        await session.scalars(
+            select(AdminAssignment.tech_group_id)
+            .where(AdminAssignment.admin_id == user_id)
+            .order_by(AdminAssignment.tech_group_id)
+        )
+    )

@@ -64,6 +64,9 @@ async def list_audit(
         raise InvalidInput("'since' must be before 'until'.", field="since")
     total = await session.scalar(_where(select(func.count()).select_from(AuditEntry), filters))
     rows = await session.scalars(
-        _where(select(AuditEntry), filters).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(limit).offset(offset))
+        _where(select(AuditEntry), filters)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     return int(total or 0), list(rows)

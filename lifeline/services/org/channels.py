@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifeline.bus import Bus
 from lifeline.domain.authorization import Action, Actor, decide_for_any_group
 from lifeline.errors import InvalidInput
-from lifeline.services.access import access_technician, access_tech_group
+from lifeline.services.access import access_tech_group, access_technician
 from lifeline.services.audit import AuditActor, record_audit, record_changes
 from lifeline.services.org.common import Change, Entity, clean_name, clean_text, commit
 from lifeline.services.settings import access_channel, channel_group_ids
@@ -35,19 +35,33 @@ async def list_channels(session: AsyncSession, actor: Actor) -> list[tuple[Chann
 
 
 async def do_update_channel(
-    session: AsyncSession, bus: Bus | None, channel_id: int, *, name: str | None = None,
-    description: str | None = None, actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    channel_id: int,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> Channel:
     new_name = None if name is None else clean_name(name, what="Channel name")
-    new_description = None if description is None else clean_text(description, field="description",
-                                                                     what="Description")
+    new_description = (
+        None if description is None else clean_text(description, field="description", what="Description")
+    )
     channel = await access_channel(session, actor, channel_id, Action.CONFIGURE_CHANNELS)
     before = {"Channel name": channel.name, "Description": channel.description}
     channel.name = new_name if new_name is not None else channel.name
     channel.description = new_description if new_description is not None else channel.description
-    record_changes(session, audit_actor, entity_type=Entity.CHANNEL, entity_id=channel.id, entity_name=channel.name,
-                   section=SECTION, before=before,
-                   after={"Channel name": channel.name, "Description": channel.description})
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=Entity.CHANNEL,
+        entity_id=channel.id,
+        entity_name=channel.name,
+        section=SECTION,
+        before=before,
+        after={"Channel name": channel.name, "Description": channel.description},
+    )
     await commit(session, bus, {"op": "change", "entity": "channel", "id": channel.id})
     return channel
 
@@ -55,65 +69,122 @@ async def do_update_channel(
 async def _existing_channel(session: AsyncSession, channel_id: int) -> Channel:
     channel = await session.get(Channel, channel_id)
     if channel is None:
-        raise InvalidInput(f"There is no channel {channel_id}; channels are numbered 1-10.", field="channel_id")
+        raise InvalidInput(
+            f"There is no channel {channel_id}; channels are numbered 1-10.", field="channel_id"
+        )
     return channel
 
 
 async def do_assign_channel(
-    session: AsyncSession, bus: Bus | None, channel_id: int, *, group_id: int, assigned: bool, actor: Actor,
+    session: AsyncSession,
+    bus: Bus | None,
+    channel_id: int,
+    *,
+    group_id: int,
+    assigned: bool,
+    actor: Actor,
     audit_actor: AuditActor,
 ) -> bool:
     """Tick or untick a channel on a group's Channels tab; returns whether anything changed."""
     group = await access_tech_group(session, actor, group_id, Action.ASSIGN_CHANNELS)
     channel = await _existing_channel(session, channel_id)
-    existing = await session.scalar(select(ChannelAssignment).where(
-        ChannelAssignment.channel_id == channel.id, ChannelAssignment.tech_group_id == group.id))
+    existing = await session.scalar(
+        select(ChannelAssignment).where(
+            ChannelAssignment.channel_id == channel.id, ChannelAssignment.tech_group_id == group.id
+        )
+    )
     if assigned == (existing is not None):
         return False
     if assigned:
         session.add(ChannelAssignment(channel_id=channel.id, tech_group_id=group.id))
     else:
         await session.delete(existing)
-    record_audit(session, audit_actor, entity_type=Entity.CHANNEL, entity_id=channel.id, entity_name=channel.name,
-                 change_type=Change.ASSIGN if assigned else Change.UNASSIGN, section=SECTION,
-                 field="Technician Group", old=None if assigned else group.name, new=group.name if assigned else None)
-    await commit(session, bus, {"op": "assign" if assigned else "unassign", "entity": "channel",
-                                "id": channel.id, "tech_group_id": group.id})
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.CHANNEL,
+        entity_id=channel.id,
+        entity_name=channel.name,
+        change_type=Change.ASSIGN if assigned else Change.UNASSIGN,
+        section=SECTION,
+        field="Technician Group",
+        old=None if assigned else group.name,
+        new=group.name if assigned else None,
+    )
+    await commit(
+        session,
+        bus,
+        {
+            "op": "assign" if assigned else "unassign",
+            "entity": "channel",
+            "id": channel.id,
+            "tech_group_id": group.id,
+        },
+    )
     return True
 
 
 async def do_set_channel_exclusion(
-    session: AsyncSession, bus: Bus | None, channel_id: int, *, technician_id: int, excluded: bool,
-    actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    channel_id: int,
+    *,
+    technician_id: int,
+    excluded: bool,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> bool:
     """Untick (exclude) or tick again "Assigned to…" for one technician on one channel."""
     user = await access_technician(session, actor, technician_id, Action.ASSIGN_CHANNELS)
     channel = await _existing_channel(session, channel_id)
     if user.tech_group_id not in await channel_group_ids(session, channel.id):
         raise InvalidInput(f"{channel.name} is not assigned to this technician's group.", field="channel_id")
-    existing = await session.scalar(select(ChannelExclusion).where(
-        ChannelExclusion.channel_id == channel.id, ChannelExclusion.technician_id == user.id))
+    existing = await session.scalar(
+        select(ChannelExclusion).where(
+            ChannelExclusion.channel_id == channel.id, ChannelExclusion.technician_id == user.id
+        )
+    )
     if excluded == (existing is not None):
         return False
     if excluded:
         session.add(ChannelExclusion(channel_id=channel.id, technician_id=user.id))
     else:
         await session.delete(existing)
-    record_audit(session, audit_actor, entity_type=Entity.TECHNICIAN, entity_id=user.id, entity_name=user.name,
-                 change_type=Change.UNASSIGN if excluded else Change.ASSIGN, section=SECTION,
-                 field=channel.name, old="Assigned" if excluded else "Unassigned",
-                 new="Unassigned" if excluded else "Assigned")
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.TECHNICIAN,
+        entity_id=user.id,
+        entity_name=user.name,
+        change_type=Change.UNASSIGN if excluded else Change.ASSIGN,
+        section=SECTION,
+        field=channel.name,
+        old="Assigned" if excluded else "Unassigned",
+        new="Unassigned" if excluded else "Assigned",
+    )
     await commit(session, bus, {"op": "change", "entity": "technician", "id": user.id})
     return True
 
 
-async def technician_channels(session: AsyncSession, technician_id: int, group_id: int | None) -> list[dict[str, object]]:
+async def technician_channels(
+    session: AsyncSession, technician_id: int, group_id: int | None
+) -> list[dict[str, object]]:
     """The channels a technician inherits from their group, each with its exclusion state."""
     if group_id is None:
         return []
-    group_channels = (await session.scalars(
-        select(Channel).join(ChannelAssignment, ChannelAssignment.channel_id == Channel.id)
-        .where(ChannelAssignment.tech_group_id == group_id).order_by(Channel.number))).all()
-    excluded = set((await session.scalars(select(ChannelExclusion.channel_id)
-                                          .where(ChannelExclusion.technician_id == technician_id))).all())
+    group_channels = (
+        await session.scalars(
+            select(Channel)
+            .join(ChannelAssignment, ChannelAssignment.channel_id == Channel.id)
+            .where(ChannelAssignment.tech_group_id == group_id)
+            .order_by(Channel.number)
+        )
+    ).all()
+    excluded = set(
+        (
+            await session.scalars(
+                select(ChannelExclusion.channel_id).where(ChannelExclusion.technician_id == technician_id)
+            )
+        ).all()
+    )
     return [{"channel_id": c.id, "name": c.name, "assigned": c.id not in excluded} for c in group_channels]

@@ -103,8 +103,15 @@ def clean_email(value: str, *, field: str = "email") -> str:
     """A plausible address (one @, a dot in the domain, no spaces), lower-cased: it is the login."""
     text = value.strip().lower() if isinstance(value, str) else ""
     local, _, domain = text.partition("@")
-    if (not local or "." not in domain or domain.startswith(".") or domain.endswith(".")
-            or any(c.isspace() for c in text) or "@" in domain or len(text) > EMAIL_MAX):
+    if (
+        not local
+        or "." not in domain
+        or domain.startswith(".")
+        or domain.endswith(".")
+        or any(c.isspace() for c in text)
+        or "@" in domain
+        or len(text) > EMAIL_MAX
+    ):
         raise InvalidInput(f"{value!r} is not a valid email address.", field=field)
     return text
 
@@ -125,4 +132,6 @@ async def commit(session: AsyncSession, bus: Bus | None, event: dict[str, Any]) 
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise Conflict("The change clashes with another change made at the same time; reload and retry.") from exc
+        raise Conflict(
+            "The change clashes with another change made at the same time; reload and retry."
+        ) from exc

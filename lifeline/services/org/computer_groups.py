@@ -32,8 +32,14 @@ async def access_computer_group(session: AsyncSession, actor: Actor, group_id: i
 
 
 async def do_create_computer_group(
-    session: AsyncSession, bus: Bus | None, *, tech_group_id: int, name: str, description: str = "",
-    actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    *,
+    tech_group_id: int,
+    name: str,
+    description: str = "",
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> ComputerGroup:
     name = clean_name(name, what="Group name")
     description = clean_text(description, field="description", what="Description")
@@ -41,26 +47,50 @@ async def do_create_computer_group(
     group = ComputerGroup(tech_group_id=tech_group_id, name=name, description=description)
     session.add(group)
     await session.flush()
-    record_audit(session, audit_actor, entity_type=Entity.COMPUTER_GROUP, entity_id=group.id, entity_name=name,
-                 change_type=Change.ADD, section=SECTION, new=describe(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.COMPUTER_GROUP,
+        entity_id=group.id,
+        entity_name=name,
+        change_type=Change.ADD,
+        section=SECTION,
+        new=describe(group),
+    )
     await commit(session, bus, {"op": "add", "entity": "computer_group", "id": group.id})
     return group
 
 
 async def do_update_computer_group(
-    session: AsyncSession, bus: Bus | None, group_id: int, *, name: str | None = None,
-    description: str | None = None, enabled: bool | None = None, actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    group_id: int,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> ComputerGroup:
     new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = None if description is None else clean_text(description, field="description",
-                                                                     what="Description")
+    new_description = (
+        None if description is None else clean_text(description, field="description", what="Description")
+    )
     group = await access_computer_group(session, actor, group_id)
     before = describe(group)
     group.name = new_name if new_name is not None else group.name
     group.description = new_description if new_description is not None else group.description
     group.enabled = group.enabled if enabled is None else enabled
-    record_changes(session, audit_actor, entity_type=Entity.COMPUTER_GROUP, entity_id=group.id,
-                   entity_name=group.name, section=SECTION, before=before, after=describe(group))
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=Entity.COMPUTER_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        section=SECTION,
+        before=before,
+        after=describe(group),
+    )
     await commit(session, bus, {"op": "change", "entity": "computer_group", "id": group.id})
     return group
 
@@ -69,7 +99,15 @@ async def do_delete_computer_group(
     session: AsyncSession, bus: Bus | None, group_id: int, *, actor: Actor, audit_actor: AuditActor
 ) -> None:
     group = await access_computer_group(session, actor, group_id)
-    record_audit(session, audit_actor, entity_type=Entity.COMPUTER_GROUP, entity_id=group.id,
-                 entity_name=group.name, change_type=Change.DELETE, section=SECTION, old=describe(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.COMPUTER_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        change_type=Change.DELETE,
+        section=SECTION,
+        old=describe(group),
+    )
     await session.delete(group)
     await commit(session, bus, {"op": "delete", "entity": "computer_group", "id": group_id})

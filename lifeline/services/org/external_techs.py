@@ -56,34 +56,65 @@ async def access_external_member(session: AsyncSession, actor: Actor, member_id:
 
 
 async def do_create_external_group(
-    session: AsyncSession, bus: Bus | None, *, name: str, description: str = "", actor: Actor,
+    session: AsyncSession,
+    bus: Bus | None,
+    *,
+    name: str,
+    description: str = "",
+    actor: Actor,
     audit_actor: AuditActor,
 ) -> ExternalTechGroup:
     require_master(actor)
-    group = ExternalTechGroup(name=clean_name(name, what="Group name"),
-                              description=clean_text(description, field="description", what="Description"))
+    group = ExternalTechGroup(
+        name=clean_name(name, what="Group name"),
+        description=clean_text(description, field="description", what="Description"),
+    )
     session.add(group)
     await session.flush()
-    record_audit(session, audit_actor, entity_type=Entity.EXTERNAL_GROUP, entity_id=group.id,
-                 entity_name=group.name, change_type=Change.ADD, section=SECTION, new=describe_group(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.EXTERNAL_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        change_type=Change.ADD,
+        section=SECTION,
+        new=describe_group(group),
+    )
     await commit(session, bus, {"op": "add", "entity": "external_group", "id": group.id})
     return group
 
 
 async def do_update_external_group(
-    session: AsyncSession, bus: Bus | None, group_id: int, *, name: str | None = None,
-    description: str | None = None, enabled: bool | None = None, actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    group_id: int,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> ExternalTechGroup:
     new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = None if description is None else clean_text(description, field="description",
-                                                                     what="Description")
+    new_description = (
+        None if description is None else clean_text(description, field="description", what="Description")
+    )
     group = await access_external_group(session, actor, group_id)
     before = describe_group(group)
     group.name = new_name if new_name is not None else group.name
     group.description = new_description if new_description is not None else group.description
     group.enabled = group.enabled if enabled is None else enabled
-    record_changes(session, audit_actor, entity_type=Entity.EXTERNAL_GROUP, entity_id=group.id,
-                   entity_name=group.name, section=SECTION, before=before, after=describe_group(group))
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=Entity.EXTERNAL_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        section=SECTION,
+        before=before,
+        after=describe_group(group),
+    )
     await commit(session, bus, {"op": "change", "entity": "external_group", "id": group.id})
     return group
 
@@ -93,35 +124,67 @@ async def do_delete_external_group(
 ) -> None:
     """Deleting the group removes its approvals too: they exist only as members of it."""
     group = await access_external_group(session, actor, group_id)
-    record_audit(session, audit_actor, entity_type=Entity.EXTERNAL_GROUP, entity_id=group.id,
-                 entity_name=group.name, change_type=Change.DELETE, section=SECTION, old=describe_group(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.EXTERNAL_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        change_type=Change.DELETE,
+        section=SECTION,
+        old=describe_group(group),
+    )
     await session.delete(group)
     await commit(session, bus, {"op": "delete", "entity": "external_group", "id": group_id})
 
 
 async def do_add_external_technician(
-    session: AsyncSession, bus: Bus | None, group_id: int, *, name: str, email: str, actor: Actor,
+    session: AsyncSession,
+    bus: Bus | None,
+    group_id: int,
+    *,
+    name: str,
+    email: str,
+    actor: Actor,
     audit_actor: AuditActor,
 ) -> ExternalTechnician:
     clean = clean_name(name)
     address = clean_email(email)
     group = await access_external_group(session, actor, group_id)
-    duplicate = await session.scalar(select(func.count()).select_from(ExternalTechnician).where(
-        ExternalTechnician.group_id == group.id, func.lower(ExternalTechnician.email) == address))
+    duplicate = await session.scalar(
+        select(func.count())
+        .select_from(ExternalTechnician)
+        .where(ExternalTechnician.group_id == group.id, func.lower(ExternalTechnician.email) == address)
+    )
     if duplicate:
         raise Conflict(f"{address} is already approved in {group.name!r}.", field="email")
     member = ExternalTechnician(group_id=group.id, name=clean, email=address)
     session.add(member)
     await session.flush()
-    record_audit(session, audit_actor, entity_type=Entity.EXTERNAL_TECH, entity_id=member.id,
-                 entity_name=member.name, change_type=Change.ADD, section=SECTION, new=describe_member(member))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.EXTERNAL_TECH,
+        entity_id=member.id,
+        entity_name=member.name,
+        change_type=Change.ADD,
+        section=SECTION,
+        new=describe_member(member),
+    )
     await commit(session, bus, {"op": "add", "entity": "external_technician", "id": member.id})
     return member
 
 
 async def do_update_external_technician(
-    session: AsyncSession, bus: Bus | None, member_id: int, *, name: str | None = None, email: str | None = None,
-    enabled: bool | None = None, actor: Actor, audit_actor: AuditActor,
+    session: AsyncSession,
+    bus: Bus | None,
+    member_id: int,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    enabled: bool | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
 ) -> ExternalTechnician:
     new_name = None if name is None else clean_name(name)
     new_email = None if email is None else clean_email(email)
@@ -130,8 +193,16 @@ async def do_update_external_technician(
     member.name = new_name if new_name is not None else member.name
     member.email = new_email if new_email is not None else member.email
     member.enabled = member.enabled if enabled is None else enabled
-    record_changes(session, audit_actor, entity_type=Entity.EXTERNAL_TECH, entity_id=member.id,
-                   entity_name=member.name, section=SECTION, before=before, after=describe_member(member))
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=Entity.EXTERNAL_TECH,
+        entity_id=member.id,
+        entity_name=member.name,
+        section=SECTION,
+        before=before,
+        after=describe_member(member),
+    )
     await commit(session, bus, {"op": "change", "entity": "external_technician", "id": member.id})
     return member
 
@@ -140,7 +211,15 @@ async def do_delete_external_technician(
     session: AsyncSession, bus: Bus | None, member_id: int, *, actor: Actor, audit_actor: AuditActor
 ) -> None:
     member = await access_external_member(session, actor, member_id)
-    record_audit(session, audit_actor, entity_type=Entity.EXTERNAL_TECH, entity_id=member.id,
-                 entity_name=member.name, change_type=Change.DELETE, section=SECTION, old=describe_member(member))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.EXTERNAL_TECH,
+        entity_id=member.id,
+        entity_name=member.name,
+        change_type=Change.DELETE,
+        section=SECTION,
+        old=describe_member(member),
+    )
     await session.delete(member)
     await commit(session, bus, {"op": "delete", "entity": "external_technician", "id": member_id})

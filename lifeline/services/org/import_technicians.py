@@ -47,26 +47,47 @@ async def _import_row(
     try:
         async with session.begin_nested():
             user = await add_technician(
-                session, group_id=row.tech_group_id,
-                profile=Profile(name=row.name, email=row.email, nickname=row.nickname, sso_id=row.sso_id,
-                                description=row.description, enabled=row.enabled),
-                password=row.password, standard_license=bool(row.standard_license),
-                mobile_license=bool(row.mobile_license), provisioned_by="import",
-                actor=actor, audit_actor=audit_actor, now=now,
+                session,
+                group_id=row.tech_group_id,
+                profile=Profile(
+                    name=row.name,
+                    email=row.email,
+                    nickname=row.nickname,
+                    sso_id=row.sso_id,
+                    description=row.description,
+                    enabled=row.enabled,
+                ),
+                password=row.password,
+                standard_license=bool(row.standard_license),
+                mobile_license=bool(row.mobile_license),
+                provisioned_by="import",
+                actor=actor,
+                audit_actor=audit_actor,
+                now=now,
             )
     except NotFound:
-        return ImportResult(row.row_number, row.email, ok=False,
-                            error=f"Technician Group {row.tech_group_id} does not exist.")
+        return ImportResult(
+            row.row_number, row.email, ok=False, error=f"Technician Group {row.tech_group_id} does not exist."
+        )
     except LifelineError as problem:
         return ImportResult(row.row_number, row.email, ok=False, error=problem.message)
     except IntegrityError:  # a concurrent change took the email between the check and the insert
-        return ImportResult(row.row_number, row.email, ok=False, error=f"Email {row.email} is already in use.")
+        return ImportResult(
+            row.row_number, row.email, ok=False, error=f"Email {row.email} is already in use."
+        )
     return ImportResult(row.row_number, row.email, ok=True, user_id=user.id)
 
 
 async def do_import_technicians(
-    session: AsyncSession, bus: Bus | None, *, data: bytes, file_format: str, global_group_id: int | None = None,
-    actor: Actor, audit_actor: AuditActor, now: datetime,
+    session: AsyncSession,
+    bus: Bus | None,
+    *,
+    data: bytes,
+    file_format: str,
+    global_group_id: int | None = None,
+    actor: Actor,
+    audit_actor: AuditActor,
+    now: datetime,
 ) -> list[ImportResult]:
     """Import every good row; return the per-row summary. Good rows are committed even if others fail."""
     require(actor, Action.IMPORT_TECHNICIANS)
@@ -74,7 +95,9 @@ async def do_import_technicians(
         try:
             await access_tech_group(session, actor, global_group_id, Action.MANAGE_TECHNICIANS)
         except NotFound:
-            raise InvalidInput(f"Technician Group {global_group_id} does not exist.", field="tech_group_id") from None
+            raise InvalidInput(
+                f"Technician Group {global_group_id} does not exist.", field="tech_group_id"
+            ) from None
     rows = parse_import(data, file_format, global_group_id=global_group_id)
     results = [await _import_row(session, row, actor=actor, audit_actor=audit_actor, now=now) for row in rows]
     created = [r.user_id for r in results if r.ok]

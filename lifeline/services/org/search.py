@@ -21,7 +21,10 @@ RESULTS_MAX = 100
 
 def _walk(tree: Node) -> Iterator[tuple[str, Node, list[str]]]:
     """Every (kind, node, path of group names) in the tree."""
-    def groups(nodes: list[Node], kind: str, members: str, member_kind: str, path: list[str]) -> Iterator[Any]:
+
+    def groups(
+        nodes: list[Node], kind: str, members: str, member_kind: str, path: list[str]
+    ) -> Iterator[Any]:
         for node in nodes:
             yield kind, node, path
             for member in node.get(members, []):
@@ -32,11 +35,11 @@ def _walk(tree: Node) -> Iterator[tuple[str, Node, list[str]]]:
 
     yield from groups(tree["tech_groups"] or [], "tech_group", "technicians", "technician", [])
     yield from groups(tree["admin_groups"] or [], "admin_group", "administrators", "admin", [])
-    for user in (tree["master_admins"] or []):
+    for user in tree["master_admins"] or []:
         yield "master_admin", user, []
-    for user in (tree["ungrouped_admins"] or []):
+    for user in tree["ungrouped_admins"] or []:
         yield "admin", user, []
-    for channel in (tree["channels"] or []):
+    for channel in tree["channels"] or []:
         yield "channel", channel, []
     yield from groups(tree["external_groups"] or [], "external_group", "members", "external_technician", [])
 
@@ -48,8 +51,15 @@ async def search_org(session: AsyncSession, actor: Actor, query: str) -> list[di
     found = []
     for kind, node, path in _walk(await org_tree(session, actor)):
         if text in str(node.get("name", "")).lower() or text in str(node.get("email", "")).lower():
-            found.append({"kind": kind, "id": node["id"], "name": node["name"], "email": node.get("email"),
-                          "path": path})
+            found.append(
+                {
+                    "kind": kind,
+                    "id": node["id"],
+                    "name": node["name"],
+                    "email": node.get("email"),
+                    "path": path,
+                }
+            )
             if len(found) >= RESULTS_MAX:
                 break
     return found

@@ -60,8 +60,16 @@ async def do_create_tech_group(
     if parent_id is not None:
         await copy_permissions(session, parent_id, group.id)
         await copy_owner_settings(session, Owner.TECH_GROUP, parent_id, group.id)
-    record_audit(session, audit_actor, entity_type=Entity.TECH_GROUP, entity_id=group.id, entity_name=name,
-                 change_type=Change.ADD, section=SECTION, new=describe(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.TECH_GROUP,
+        entity_id=group.id,
+        entity_name=name,
+        change_type=Change.ADD,
+        section=SECTION,
+        new=describe(group),
+    )
     await commit(session, bus, {"op": "add", "entity": "tech_group", "id": group.id})
     return group
 
@@ -79,8 +87,9 @@ async def do_update_tech_group(
 ) -> TechGroup:
     """Change name, description and/or status; fields left `None` keep their value."""
     new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = None if description is None else clean_text(description, field="description",
-                                                                     what="Description")
+    new_description = (
+        None if description is None else clean_text(description, field="description", what="Description")
+    )
     group = await access_tech_group(session, actor, group_id, Action.EDIT_TECH_GROUP)
     before = describe(group)
     if new_name is not None:
@@ -89,8 +98,16 @@ async def do_update_tech_group(
         group.description = new_description
     if enabled is not None:
         group.enabled = enabled
-    record_changes(session, audit_actor, entity_type=Entity.TECH_GROUP, entity_id=group.id,
-                   entity_name=group.name, section=SECTION, before=before, after=describe(group))
+    record_changes(
+        session,
+        audit_actor,
+        entity_type=Entity.TECH_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        section=SECTION,
+        before=before,
+        after=describe(group),
+    )
     await commit(session, bus, {"op": "change", "entity": "tech_group", "id": group.id})
     return group
 
@@ -113,8 +130,18 @@ async def do_move_tech_group(
     check_move(group_id, new_parent_id, await tech_group_parents(session))
     old_parent = group.parent_id
     group.parent_id = new_parent_id
-    record_audit(session, audit_actor, entity_type=Entity.TECH_GROUP, entity_id=group.id, entity_name=group.name,
-                 change_type=Change.MOVE, section=SECTION, field="Parent group", old=old_parent, new=new_parent_id)
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.TECH_GROUP,
+        entity_id=group.id,
+        entity_name=group.name,
+        change_type=Change.MOVE,
+        section=SECTION,
+        field="Parent group",
+        old=old_parent,
+        new=new_parent_id,
+    )
     await commit(session, bus, {"op": "move", "entity": "tech_group", "id": group.id})
     return group
 
@@ -123,8 +150,9 @@ async def _contents(session: AsyncSession, group_id: int) -> list[str]:
     counts = {
         "sub-group(s)": select(func.count()).select_from(TechGroup).where(TechGroup.parent_id == group_id),
         "technician(s)": select(func.count()).select_from(User).where(User.tech_group_id == group_id),
-        "Computer Group(s)": select(func.count()).select_from(ComputerGroup).where(
-            ComputerGroup.tech_group_id == group_id),
+        "Computer Group(s)": select(func.count())
+        .select_from(ComputerGroup)
+        .where(ComputerGroup.tech_group_id == group_id),
     }
     left = []
     for label, query in counts.items():
@@ -147,36 +175,71 @@ async def do_delete_tech_group(
     await _audit_links(session, audit_actor, group)
     await delete_owner_settings(session, Owner.TECH_GROUP, group_id)
     await session.delete(group)
-    record_audit(session, audit_actor, entity_type=Entity.TECH_GROUP, entity_id=group_id, entity_name=group.name,
-                 change_type=Change.DELETE, section=SECTION, old=describe(group))
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=Entity.TECH_GROUP,
+        entity_id=group_id,
+        entity_name=group.name,
+        change_type=Change.DELETE,
+        section=SECTION,
+        old=describe(group),
+    )
     await commit(session, bus, {"op": "delete", "entity": "tech_group", "id": group_id})
 
 
 async def _audit_links(session: AsyncSession, audit_actor: AuditActor, group: TechGroup) -> None:
     """The channel and administrator links that disappear with the group, one `Unassign` row each."""
     channels = await session.execute(
-        select(Channel.id, Channel.name).join(ChannelAssignment, ChannelAssignment.channel_id == Channel.id)
+        select(Channel.id, Channel.name)
+        .join(ChannelAssignment, ChannelAssignment.channel_id == Channel.id)
         .where(ChannelAssignment.tech_group_id == group.id)
     )
     for channel_id, channel_name in channels.all():
-        record_audit(session, audit_actor, entity_type=Entity.CHANNEL, entity_id=channel_id,
-                     entity_name=channel_name, change_type=Change.UNASSIGN, section="Channels",
-                     field="Technician Group", old=group.name)
+        record_audit(
+            session,
+            audit_actor,
+            entity_type=Entity.CHANNEL,
+            entity_id=channel_id,
+            entity_name=channel_name,
+            change_type=Change.UNASSIGN,
+            section="Channels",
+            field="Technician Group",
+            old=group.name,
+        )
     admins = await session.execute(
-        select(User.id, User.name).join(AdminAssignment, AdminAssignment.admin_id == User.id)
+        select(User.id, User.name)
+        .join(AdminAssignment, AdminAssignment.admin_id == User.id)
         .where(AdminAssignment.tech_group_id == group.id)
     )
     for admin_id, admin_name in admins.all():
-        record_audit(session, audit_actor, entity_type=Entity.ADMIN_LINK, entity_id=admin_id,
-                     entity_name=admin_name, change_type=Change.UNASSIGN, section=SECTION,
-                     field="Technician Group", old=group.name)
+        record_audit(
+            session,
+            audit_actor,
+            entity_type=Entity.ADMIN_LINK,
+            entity_id=admin_id,
+            entity_name=admin_name,
+            change_type=Change.UNASSIGN,
+            section=SECTION,
+            field="Technician Group",
+            old=group.name,
+        )
 
 
 async def tech_group_links(session: AsyncSession, group_id: int) -> tuple[list[int], list[int]]:
     """(assigned channel ids, assigned Administrator ids) of a group, for its detail view."""
-    channel_ids = (await session.scalars(select(ChannelAssignment.channel_id)
-                                         .where(ChannelAssignment.tech_group_id == group_id)
-                                         .order_by(ChannelAssignment.channel_id))).all()
-    admin_ids = (await session.scalars(select(AdminAssignment.admin_id).where(AdminAssignment.tech_group_id == group_id)
-                                       .order_by(AdminAssignment.admin_id))).all()
+    channel_ids = (
+        await session.scalars(
+            select(ChannelAssignment.channel_id)
+            .where(ChannelAssignment.tech_group_id == group_id)
+            .order_by(ChannelAssignment.channel_id)
+        )
+    ).all()
+    admin_ids = (
+        await session.scalars(
+            select(AdminAssignment.admin_id)
+            .where(AdminAssignment.tech_group_id == group_id)
+            .order_by(AdminAssignment.admin_id)
+        )
+    ).all()
     return list(channel_ids), list(admin_ids)

@@ -42,12 +42,15 @@ class Profile:
         return Profile(
             name=None if self.name is None else clean_name(self.name),
             email=None if self.email is None else clean_email(self.email),
-            nickname=None if self.nickname is None else clean_text(self.nickname, field="nickname",
-                                                                   what="Nickname", limit=NAME_MAX),
-            sso_id=None if self.sso_id is None else clean_text(self.sso_id, field="sso_id",
-                                                               what="Single Sign-On ID", limit=NAME_MAX),
-            description=None if self.description is None else clean_text(self.description, field="description",
-                                                                         what="Description"),
+            nickname=None
+            if self.nickname is None
+            else clean_text(self.nickname, field="nickname", what="Nickname", limit=NAME_MAX),
+            sso_id=None
+            if self.sso_id is None
+            else clean_text(self.sso_id, field="sso_id", what="Single Sign-On ID", limit=NAME_MAX),
+            description=None
+            if self.description is None
+            else clean_text(self.description, field="description", what="Description"),
             enabled=self.enabled,
         )
 
@@ -55,9 +58,14 @@ class Profile:
 def describe_user(user: User) -> dict[str, object]:
     """The audited fields of a user (never the password hash or 2SV secret)."""
     return {
-        "Name": user.name, "Nickname": user.nickname, "Email": user.email, "Single Sign-On ID": user.sso_id,
-        "Description": user.description, "Status": status_word(user.enabled),
-        "Standard license": user.standard_license, "Mobile license": user.mobile_license,
+        "Name": user.name,
+        "Nickname": user.nickname,
+        "Email": user.email,
+        "Single Sign-On ID": user.sso_id,
+        "Description": user.description,
+        "Status": status_word(user.enabled),
+        "Standard license": user.standard_license,
+        "Mobile license": user.mobile_license,
         "Never auto-start waiting channel sessions": user.never_auto_start,
     }
 
@@ -98,14 +106,18 @@ async def check_licences(session: AsyncSession, user: User) -> None:
             query = query.where(User.id != user.id)
         used = await session.scalar(query) or 0
         if used + 1 > total:
-            raise Conflict(f"No {label} licence is available: all {total} are in use.", field=f"{label.lower()}_license")
+            raise Conflict(
+                f"No {label} licence is available: all {total} are in use.", field=f"{label.lower()}_license"
+            )
 
 
 async def check_password(session: AsyncSession, password: str) -> None:
     """Validate against the global minimum strength before anything else happens."""
     if not isinstance(password, str):
         raise InvalidInput("Password must be text.", field="password")
-    minimum = STRENGTH_OF_SETTING.get(str(await get_global_setting(session, "password_min_strength")), Strength.GOOD)
+    minimum = STRENGTH_OF_SETTING.get(
+        str(await get_global_setting(session, "password_min_strength")), Strength.GOOD
+    )
     check_new_password(password, minimum)
 
 
@@ -124,5 +136,15 @@ async def set_password_by_admin(session: AsyncSession, user: User, password: str
 
 
 def audit_password_set(session: AsyncSession, audit_actor: AuditActor, user: User, entity_type: str) -> None:
-    record_audit(session, audit_actor, entity_type=entity_type, entity_id=user.id, entity_name=user.name,
-                 change_type="Change", section="Organization", field="Password", old="Set", new="Set")
+    record_audit(
+        session,
+        audit_actor,
+        entity_type=entity_type,
+        entity_id=user.id,
+        entity_name=user.name,
+        change_type="Change",
+        section="Organization",
+        field="Password",
+        old="Set",
+        new="Set",
+    )

@@ -10,7 +10,17 @@ from lifeline.domain.roles import RestrictedGrant, RightsMode
 from lifeline.services.org import admin_groups, admins
 from lifeline.services.org.users import Profile
 from lifeline.store.org import AdminGroup, User
-from lifeline.web.admin_api.common import Body, Description, Email, Id, Name, OrgTab, Out, Password, audit_actor
+from lifeline.web.admin_api.common import (
+    Body,
+    Description,
+    Email,
+    Id,
+    Name,
+    OrgTab,
+    Out,
+    Password,
+    audit_actor,
+)
 from lifeline.web.deps import DbDep, ServicesDep
 
 
@@ -58,7 +68,7 @@ class AdminOut(Out):
     has_technician_seat: bool
     must_change_password: bool
     totp_enrolled: bool
-    assigned_tech_group_ids: list[int] = []
+    assigned_tech_group_ids: list[int] = Field(default_factory=list)
 
 
 class AdminGroupIn(Body):
@@ -107,11 +117,24 @@ def _group_out(group: AdminGroup) -> AdminGroupOut:
 
 async def create_admin(body: AdminIn, signed: OrgTab, db: DbDep, services: ServicesDep) -> AdminOut:
     user = await admins.do_create_admin(
-        db, services.bus, role=body.role,
-        profile=Profile(name=body.name, email=body.email, nickname=body.nickname, sso_id=body.sso_id,
-                        description=body.description, enabled=body.enabled),
-        password=body.password, admin_group_id=body.admin_group_id, has_technician_seat=body.has_technician_seat,
-        actor=signed.actor, audit_actor=audit_actor(signed), now=services.now())
+        db,
+        services.bus,
+        role=body.role,
+        profile=Profile(
+            name=body.name,
+            email=body.email,
+            nickname=body.nickname,
+            sso_id=body.sso_id,
+            description=body.description,
+            enabled=body.enabled,
+        ),
+        password=body.password,
+        admin_group_id=body.admin_group_id,
+        has_technician_seat=body.has_technician_seat,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+        now=services.now(),
+    )
     return await _out(db, user)
 
 
@@ -119,45 +142,86 @@ async def get_admin(user_id: int, signed: OrgTab, db: DbDep) -> AdminOut:
     return await _out(db, await admins.access_admin(db, signed.actor, user_id))
 
 
-async def update_admin(user_id: int, body: AdminPatch, signed: OrgTab, db: DbDep, services: ServicesDep) -> AdminOut:
+async def update_admin(
+    user_id: int, body: AdminPatch, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> AdminOut:
     user = await admins.do_update_admin(
-        db, services.bus, user_id,
-        profile=Profile(name=body.name, email=body.email, nickname=body.nickname, sso_id=body.sso_id,
-                        description=body.description, enabled=body.enabled),
-        has_technician_seat=body.has_technician_seat, actor=signed.actor, audit_actor=audit_actor(signed))
+        db,
+        services.bus,
+        user_id,
+        profile=Profile(
+            name=body.name,
+            email=body.email,
+            nickname=body.nickname,
+            sso_id=body.sso_id,
+            description=body.description,
+            enabled=body.enabled,
+        ),
+        has_technician_seat=body.has_technician_seat,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return await _out(db, user)
 
 
-async def set_admin_group(user_id: int, body: AdminGroupMembershipIn, signed: OrgTab, db: DbDep,
-                          services: ServicesDep) -> AdminOut:
-    user = await admins.do_set_admin_group(db, services.bus, user_id, admin_group_id=body.admin_group_id,
-                                           actor=signed.actor, audit_actor=audit_actor(signed))
+async def set_admin_group(
+    user_id: int, body: AdminGroupMembershipIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> AdminOut:
+    user = await admins.do_set_admin_group(
+        db,
+        services.bus,
+        user_id,
+        admin_group_id=body.admin_group_id,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return await _out(db, user)
 
 
-async def set_admin_password(user_id: int, body: PasswordIn, signed: OrgTab, db: DbDep,
-                             services: ServicesDep) -> AdminOut:
-    user = await admins.do_set_admin_password(db, services.bus, user_id, password=body.password,
-                                              actor=signed.actor, audit_actor=audit_actor(signed),
-                                              now=services.now())
+async def set_admin_password(
+    user_id: int, body: PasswordIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> AdminOut:
+    user = await admins.do_set_admin_password(
+        db,
+        services.bus,
+        user_id,
+        password=body.password,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+        now=services.now(),
+    )
     return await _out(db, user)
 
 
 async def reset_admin_2sv(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> AdminOut:
-    user = await admins.do_reset_admin_2sv(db, services.bus, user_id, actor=signed.actor,
-                                           audit_actor=audit_actor(signed))
+    user = await admins.do_reset_admin_2sv(
+        db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )
     return await _out(db, user)
 
 
 async def delete_admin(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await admins.do_delete_admin(db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed))
+    await admins.do_delete_admin(
+        db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )
 
 
-async def create_admin_group(body: AdminGroupIn, signed: OrgTab, db: DbDep, services: ServicesDep) -> AdminGroupOut:
+async def create_admin_group(
+    body: AdminGroupIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> AdminGroupOut:
     group = await admin_groups.do_create_admin_group(
-        db, services.bus, name=body.name, description=body.description, parent_id=body.parent_id,
-        enabled=body.enabled, rights_mode=body.rights_mode.value, grants=[g.value for g in body.grants],
-        command_center_only=body.command_center_only, actor=signed.actor, audit_actor=audit_actor(signed))
+        db,
+        services.bus,
+        name=body.name,
+        description=body.description,
+        parent_id=body.parent_id,
+        enabled=body.enabled,
+        rights_mode=body.rights_mode.value,
+        grants=[g.value for g in body.grants],
+        command_center_only=body.command_center_only,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return _group_out(group)
 
 
@@ -165,23 +229,40 @@ async def get_admin_group(group_id: int, signed: OrgTab, db: DbDep) -> AdminGrou
     return _group_out(await admin_groups.access_admin_group(db, signed.actor, group_id))
 
 
-async def update_admin_group(group_id: int, body: AdminGroupPatch, signed: OrgTab, db: DbDep,
-                             services: ServicesDep) -> AdminGroupOut:
+async def update_admin_group(
+    group_id: int, body: AdminGroupPatch, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> AdminGroupOut:
     group = await admin_groups.do_update_admin_group(
-        db, services.bus, group_id, name=body.name, description=body.description, enabled=body.enabled,
+        db,
+        services.bus,
+        group_id,
+        name=body.name,
+        description=body.description,
+        enabled=body.enabled,
         rights_mode=None if body.rights_mode is None else body.rights_mode.value,
         grants=None if body.grants is None else [g.value for g in body.grants],
-        command_center_only=body.command_center_only, actor=signed.actor, audit_actor=audit_actor(signed))
+        command_center_only=body.command_center_only,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return _group_out(group)
 
 
-async def move_admin_group(group_id: int, body: MoveIn, signed: OrgTab, db: DbDep,
-                           services: ServicesDep) -> AdminGroupOut:
-    group = await admin_groups.do_move_admin_group(db, services.bus, group_id, new_parent_id=body.parent_id,
-                                                   actor=signed.actor, audit_actor=audit_actor(signed))
+async def move_admin_group(
+    group_id: int, body: MoveIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> AdminGroupOut:
+    group = await admin_groups.do_move_admin_group(
+        db,
+        services.bus,
+        group_id,
+        new_parent_id=body.parent_id,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return _group_out(group)
 
 
 async def delete_admin_group(group_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await admin_groups.do_delete_admin_group(db, services.bus, group_id, actor=signed.actor,
-                                             audit_actor=audit_actor(signed))
+    await admin_groups.do_delete_admin_group(
+        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )

@@ -46,12 +46,34 @@ async def read_audit(
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPageOut:
-    filters = AuditFilter(entity_type=entity_type, entity_id=entity_id, change_type=change_type,
-                          actor_id=actor_id, since=since, until=until)
+    filters = AuditFilter(
+        entity_type=entity_type,
+        entity_id=entity_id,
+        change_type=change_type,
+        actor_id=actor_id,
+        since=since,
+        until=until,
+    )
     total, rows = await list_audit(db, signed.actor, filters, limit=limit, offset=offset)
-    return AuditPageOut(total=total, entries=[
-        AuditEntryOut(id=r.id, at=r.at, requested_by=r.actor_name, actor_id=r.actor_id, entity_type=r.entity_type,
-                      entity_id=r.entity_id, entity_name=r.entity_name, change_type=r.change_type,
-                      section=r.section, field=r.field, old_value=r.old_value, new_value=r.new_value, ip=r.ip,
-                      detail=r.detail)
-        for r in rows])
+    return AuditPageOut(
+        total=total,
+        entries=[
+            AuditEntryOut(
+                id=r.id,
+                at=r.at,
+                requested_by=r.actor_name,
+                actor_id=r.actor_id,
+                entity_type=r.entity_type,
+                entity_id=r.entity_id,
+                entity_name=r.entity_name,
+                change_type=r.change_type,
+                section=r.section,
+                field=r.field,
+                old_value=r.old_value,
+                new_value=r.new_value,
+                ip=r.ip,
+                detail=r.detail,
+            )
+            for r in rows
+        ],
+    )

@@ -22,14 +22,29 @@ class ChannelOut(Out):
 
 
 async def list_channels(signed: ChannelsTab, db: DbDep) -> list[ChannelOut]:
-    return [ChannelOut(id=c.id, number=c.number, name=c.name, description=c.description, tech_group_ids=groups,
-                       configurable=configurable)
-            for c, groups, configurable in await channels.list_channels(db, signed.actor)]
+    return [
+        ChannelOut(
+            id=c.id,
+            number=c.number,
+            name=c.name,
+            description=c.description,
+            tech_group_ids=groups,
+            configurable=configurable,
+        )
+        for c, groups, configurable in await channels.list_channels(db, signed.actor)
+    ]
 
 
-async def update_channel(channel_id: int, body: ChannelPatch, signed: ChannelsTab, db: DbDep,
-                         services: ServicesDep) -> ChannelOut:
-    channel = await channels.do_update_channel(db, services.bus, channel_id, name=body.name,
-                                               description=body.description, actor=signed.actor,
-                                               audit_actor=audit_actor(signed))
+async def update_channel(
+    channel_id: int, body: ChannelPatch, signed: ChannelsTab, db: DbDep, services: ServicesDep
+) -> ChannelOut:
+    channel = await channels.do_update_channel(
+        db,
+        services.bus,
+        channel_id,
+        name=body.name,
+        description=body.description,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return next(o for o in await list_channels(signed, db) if o.id == channel.id)

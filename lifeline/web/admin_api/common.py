@@ -50,6 +50,7 @@ def audit_actor(signed: SignedIn) -> AuditActor:
 
 def tab_gate(*tabs: AdminTab) -> Callable[[SignedIn], Awaitable[SignedIn]]:
     """A dependency that signs the caller in and checks that one of `tabs` is theirs."""
+
     async def gate(signed: SignedInDep) -> SignedIn:
         require_tab(signed.actor, *tabs)
         return signed

@@ -32,24 +32,46 @@ def _out(group: ComputerGroup) -> ComputerGroupOut:
     return ComputerGroupOut.model_validate(group)
 
 
-async def create_computer_group(body: ComputerGroupIn, signed: ComputersTab, db: DbDep,
-                                services: ServicesDep) -> ComputerGroupOut:
-    return _out(await computer_groups.do_create_computer_group(
-        db, services.bus, tech_group_id=body.tech_group_id, name=body.name, description=body.description,
-        actor=signed.actor, audit_actor=audit_actor(signed)))
+async def create_computer_group(
+    body: ComputerGroupIn, signed: ComputersTab, db: DbDep, services: ServicesDep
+) -> ComputerGroupOut:
+    return _out(
+        await computer_groups.do_create_computer_group(
+            db,
+            services.bus,
+            tech_group_id=body.tech_group_id,
+            name=body.name,
+            description=body.description,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
 async def get_computer_group(group_id: int, signed: ComputersTab, db: DbDep) -> ComputerGroupOut:
     return _out(await computer_groups.access_computer_group(db, signed.actor, group_id))
 
 
-async def update_computer_group(group_id: int, body: ComputerGroupPatch, signed: ComputersTab, db: DbDep,
-                                services: ServicesDep) -> ComputerGroupOut:
-    return _out(await computer_groups.do_update_computer_group(
-        db, services.bus, group_id, name=body.name, description=body.description, enabled=body.enabled,
-        actor=signed.actor, audit_actor=audit_actor(signed)))
+async def update_computer_group(
+    group_id: int, body: ComputerGroupPatch, signed: ComputersTab, db: DbDep, services: ServicesDep
+) -> ComputerGroupOut:
+    return _out(
+        await computer_groups.do_update_computer_group(
+            db,
+            services.bus,
+            group_id,
+            name=body.name,
+            description=body.description,
+            enabled=body.enabled,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
-async def delete_computer_group(group_id: int, signed: ComputersTab, db: DbDep, services: ServicesDep) -> None:
-    await computer_groups.do_delete_computer_group(db, services.bus, group_id, actor=signed.actor,
-                                                   audit_actor=audit_actor(signed))
+async def delete_computer_group(
+    group_id: int, signed: ComputersTab, db: DbDep, services: ServicesDep
+) -> None:
+    await computer_groups.do_delete_computer_group(
+        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )

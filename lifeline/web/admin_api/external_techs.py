@@ -53,39 +53,80 @@ def _member(member: ExternalTechnician) -> ExternalTechOut:
     return ExternalTechOut.model_validate(member)
 
 
-async def create_external_group(body: ExternalGroupIn, signed: OrgTab, db: DbDep,
-                                services: ServicesDep) -> ExternalGroupOut:
-    return _group(await external_techs.do_create_external_group(
-        db, services.bus, name=body.name, description=body.description, actor=signed.actor,
-        audit_actor=audit_actor(signed)))
+async def create_external_group(
+    body: ExternalGroupIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> ExternalGroupOut:
+    return _group(
+        await external_techs.do_create_external_group(
+            db,
+            services.bus,
+            name=body.name,
+            description=body.description,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
-async def update_external_group(group_id: int, body: ExternalGroupPatch, signed: OrgTab, db: DbDep,
-                                services: ServicesDep) -> ExternalGroupOut:
-    return _group(await external_techs.do_update_external_group(
-        db, services.bus, group_id, name=body.name, description=body.description, enabled=body.enabled,
-        actor=signed.actor, audit_actor=audit_actor(signed)))
+async def update_external_group(
+    group_id: int, body: ExternalGroupPatch, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> ExternalGroupOut:
+    return _group(
+        await external_techs.do_update_external_group(
+            db,
+            services.bus,
+            group_id,
+            name=body.name,
+            description=body.description,
+            enabled=body.enabled,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
 async def delete_external_group(group_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await external_techs.do_delete_external_group(db, services.bus, group_id, actor=signed.actor,
-                                                  audit_actor=audit_actor(signed))
+    await external_techs.do_delete_external_group(
+        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )
 
 
-async def add_external_technician(group_id: int, body: ExternalTechIn, signed: OrgTab, db: DbDep,
-                                  services: ServicesDep) -> ExternalTechOut:
-    return _member(await external_techs.do_add_external_technician(
-        db, services.bus, group_id, name=body.name, email=body.email, actor=signed.actor,
-        audit_actor=audit_actor(signed)))
+async def add_external_technician(
+    group_id: int, body: ExternalTechIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> ExternalTechOut:
+    return _member(
+        await external_techs.do_add_external_technician(
+            db,
+            services.bus,
+            group_id,
+            name=body.name,
+            email=body.email,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
-async def update_external_technician(member_id: int, body: ExternalTechPatch, signed: OrgTab, db: DbDep,
-                                     services: ServicesDep) -> ExternalTechOut:
-    return _member(await external_techs.do_update_external_technician(
-        db, services.bus, member_id, name=body.name, email=body.email, enabled=body.enabled, actor=signed.actor,
-        audit_actor=audit_actor(signed)))
+async def update_external_technician(
+    member_id: int, body: ExternalTechPatch, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> ExternalTechOut:
+    return _member(
+        await external_techs.do_update_external_technician(
+            db,
+            services.bus,
+            member_id,
+            name=body.name,
+            email=body.email,
+            enabled=body.enabled,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
-async def delete_external_technician(member_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await external_techs.do_delete_external_technician(db, services.bus, member_id, actor=signed.actor,
-                                                       audit_actor=audit_actor(signed))
+async def delete_external_technician(
+    member_id: int, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> None:
+    await external_techs.do_delete_external_technician(
+        db, services.bus, member_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )

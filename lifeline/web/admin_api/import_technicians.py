@@ -32,16 +32,24 @@ async def import_technicians(
     db: DbDep,
     services: ServicesDep,
     file: Annotated[UploadFile, File(description="A .csv or .json file; see docs/organization.md.")],
-    tech_group_id: Annotated[int | None, Form(ge=1, description="Put every row in this group (file ids ignored).")]
-    = None,
+    tech_group_id: Annotated[
+        int | None, Form(ge=1, description="Put every row in this group (file ids ignored).")
+    ] = None,
 ) -> ImportSummaryOut:
     file_format = format_of_filename(file.filename or "")
     data = await file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise InvalidInput(f"The file is larger than {MAX_IMPORT_BYTES // 1024} KB.", field="file")
-    results = await do_import_technicians(db, services.bus, data=data, file_format=file_format,
-                                          global_group_id=tech_group_id, actor=signed.actor,
-                                          audit_actor=audit_actor(signed), now=services.now())
+    results = await do_import_technicians(
+        db,
+        services.bus,
+        data=data,
+        file_format=file_format,
+        global_group_id=tech_group_id,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+        now=services.now(),
+    )
     rows = [ImportRowOut.model_validate(r) for r in results]
     ok = sum(1 for r in results if r.ok)
     return ImportSummaryOut(succeeded=ok, failed=len(results) - ok, rows=rows)

@@ -24,7 +24,10 @@ async def read_me(signed: SignedInDep) -> MeOut:
     actor = signed.actor
     rights = actor.rights
     return MeOut(
-        id=signed.user.id, name=signed.user.name, email=signed.user.email, role=actor.role.value,
+        id=signed.user.id,
+        name=signed.user.name,
+        email=signed.user.email,
+        role=actor.role.value,
         rights_mode=None if rights is None else rights.mode.value,
         grants=sorted(g.value for g in rights.effective_grants) if rights else [],
         command_center_only=bool(rights and rights.command_center_only),

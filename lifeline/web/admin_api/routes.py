@@ -53,7 +53,12 @@ ROUTES: list[Route] = [
     ("POST", "/technicians/{user_id}/reset-2sv", technicians.reset_2sv, "technicians"),
     ("DELETE", "/technicians/{user_id}", technicians.delete_technician, "technicians"),
     ("GET", "/technicians/{user_id}/channels", technicians.list_technician_channels, "technicians"),
-    ("PUT", "/technicians/{user_id}/channels/{channel_id}", technicians.set_technician_channel, "technicians"),
+    (
+        "PUT",
+        "/technicians/{user_id}/channels/{channel_id}",
+        technicians.set_technician_channel,
+        "technicians",
+    ),
     # admins, admin-groups -> lifeline.services.org.admins, admin_groups
     ("POST", "/admins", admins.create_admin, "admins"),
     ("GET", "/admins/{user_id}", admins.get_admin, "admins"),
@@ -97,6 +102,12 @@ def include_routes(app: FastAPI) -> None:
     for method, path, handler, tag in ROUTES:
         creates = method == "POST" and handler.__name__.startswith(("create_", "add_"))
         status = 204 if method == "DELETE" else 201 if creates else 200
-        router.add_api_route(path, handler, methods=[method], tags=[f"admin: {tag}"], status_code=status,
-                             summary=(handler.__doc__ or handler.__name__.replace("_", " ")).splitlines()[0])
+        router.add_api_route(
+            path,
+            handler,
+            methods=[method],
+            tags=[f"admin: {tag}"],
+            status_code=status,
+            summary=(handler.__doc__ or handler.__name__.replace("_", " ")).splitlines()[0],
+        )
     app.include_router(router)

@@ -28,7 +28,9 @@ TABS_OF_OWNER = {
 
 class SettingsIn(Body):
     values: dict[str, Any] = Field(min_length=1, max_length=200, description="Setting key → new value.")
-    scope: SaveScope = Field(SaveScope.SAVE, description="save | subgroups | all_groups | all_channels (§28).")
+    scope: SaveScope = Field(
+        SaveScope.SAVE, description="save | subgroups | all_groups | all_channels (§28)."
+    )
 
 
 class SettingDefOut(Out):
@@ -61,13 +63,29 @@ async def _gate(signed: SignedIn, db: DbDep, owner: Owner, owner_id: int, *, edi
 
 async def _out(db: DbDep, owner: Owner, owner_id: int, name: str) -> SettingsOut:
     definitions = [
-        SettingDefOut(key=s.key, label=s.label, kind=s.kind.value, section=s.group, default=s.default_value(),
-                      choices=list(s.choices), minimum=s.minimum, maximum=s.maximum, max_length=s.max_length,
-                      nullable=s.nullable, apply_to_all_allowed=s.apply_to_all_allowed, description=s.description)
+        SettingDefOut(
+            key=s.key,
+            label=s.label,
+            kind=s.kind.value,
+            section=s.group,
+            default=s.default_value(),
+            choices=list(s.choices),
+            minimum=s.minimum,
+            maximum=s.maximum,
+            max_length=s.max_length,
+            nullable=s.nullable,
+            apply_to_all_allowed=s.apply_to_all_allowed,
+            description=s.description,
+        )
         for s in settings_for(owner)
     ]
-    return SettingsOut(owner=owner, owner_id=owner_id, name=name, values=await get_settings(db, owner, owner_id),
-                       definitions=definitions)
+    return SettingsOut(
+        owner=owner,
+        owner_id=owner_id,
+        name=name,
+        values=await get_settings(db, owner, owner_id),
+        definitions=definitions,
+    )
 
 
 async def read_settings(owner: Owner, owner_id: int, signed: SignedInDep, db: DbDep) -> SettingsOut:
@@ -75,9 +93,18 @@ async def read_settings(owner: Owner, owner_id: int, signed: SignedInDep, db: Db
     return await _out(db, owner, owner_id, name)
 
 
-async def save_settings(owner: Owner, owner_id: int, body: SettingsIn, signed: SignedInDep, db: DbDep,
-                        services: ServicesDep) -> SettingsOut:
+async def save_settings(
+    owner: Owner, owner_id: int, body: SettingsIn, signed: SignedInDep, db: DbDep, services: ServicesDep
+) -> SettingsOut:
     name = await _gate(signed, db, owner, owner_id, edit=True)
-    await do_save_settings(db, actor=signed.actor, owner=owner, owner_id=owner_id, values=body.values,
-                           scope=body.scope, audit_actor=audit_actor(signed), bus=services.bus)
+    await do_save_settings(
+        db,
+        actor=signed.actor,
+        owner=owner,
+        owner_id=owner_id,
+        values=body.values,
+        scope=body.scope,
+        audit_actor=audit_actor(signed),
+        bus=services.bus,
+    )
     return await _out(db, owner, owner_id, name)

@@ -53,14 +53,16 @@ class TechGroupOut(Out):
     description: str
     enabled: bool
     parent_id: int | None
-    channel_ids: list[int] = []
-    assigned_admin_ids: list[int] = []
+    channel_ids: list[int] = Field(default_factory=list)
+    assigned_admin_ids: list[int] = Field(default_factory=list)
 
 
 class PermissionsIn(Body):
     permissions: dict[str, dict[str, Any]] = Field(
-        min_length=1, max_length=32,
-        description="Permission key → {allowed, option (or the option's own name), targets, locked}.")
+        min_length=1,
+        max_length=32,
+        description="Permission key → {allowed, option (or the option's own name), targets, locked}.",
+    )
     scope: SaveScope = SaveScope.SAVE
 
 
@@ -71,14 +73,30 @@ class PermissionsOut(Out):
 
 async def _out(db: DbDep, group: TechGroup) -> TechGroupOut:
     channel_ids, admin_ids = await tech_groups.tech_group_links(db, group.id)
-    return TechGroupOut(id=group.id, name=group.name, description=group.description, enabled=group.enabled,
-                        parent_id=group.parent_id, channel_ids=channel_ids, assigned_admin_ids=admin_ids)
+    return TechGroupOut(
+        id=group.id,
+        name=group.name,
+        description=group.description,
+        enabled=group.enabled,
+        parent_id=group.parent_id,
+        channel_ids=channel_ids,
+        assigned_admin_ids=admin_ids,
+    )
 
 
-async def create_tech_group(body: TechGroupIn, signed: OrgTab, db: DbDep, services: ServicesDep) -> TechGroupOut:
+async def create_tech_group(
+    body: TechGroupIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechGroupOut:
     group = await tech_groups.do_create_tech_group(
-        db, services.bus, name=body.name, description=body.description, parent_id=body.parent_id,
-        enabled=body.enabled, actor=signed.actor, audit_actor=audit_actor(signed))
+        db,
+        services.bus,
+        name=body.name,
+        description=body.description,
+        parent_id=body.parent_id,
+        enabled=body.enabled,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return await _out(db, group)
 
 
@@ -86,38 +104,69 @@ async def get_tech_group(group_id: int, signed: OrgTab, db: DbDep) -> TechGroupO
     return await _out(db, await access_tech_group(db, signed.actor, group_id, Action.EDIT_TECH_GROUP))
 
 
-async def update_tech_group(group_id: int, body: TechGroupPatch, signed: OrgTab, db: DbDep,
-                            services: ServicesDep) -> TechGroupOut:
+async def update_tech_group(
+    group_id: int, body: TechGroupPatch, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechGroupOut:
     group = await tech_groups.do_update_tech_group(
-        db, services.bus, group_id, name=body.name, description=body.description, enabled=body.enabled,
-        actor=signed.actor, audit_actor=audit_actor(signed))
+        db,
+        services.bus,
+        group_id,
+        name=body.name,
+        description=body.description,
+        enabled=body.enabled,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return await _out(db, group)
 
 
-async def move_tech_group(group_id: int, body: MoveIn, signed: OrgTab, db: DbDep,
-                          services: ServicesDep) -> TechGroupOut:
-    group = await tech_groups.do_move_tech_group(db, services.bus, group_id, new_parent_id=body.parent_id,
-                                                 actor=signed.actor, audit_actor=audit_actor(signed))
+async def move_tech_group(
+    group_id: int, body: MoveIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechGroupOut:
+    group = await tech_groups.do_move_tech_group(
+        db,
+        services.bus,
+        group_id,
+        new_parent_id=body.parent_id,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return await _out(db, group)
 
 
 async def delete_tech_group(group_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await tech_groups.do_delete_tech_group(db, services.bus, group_id, actor=signed.actor,
-                                           audit_actor=audit_actor(signed))
+    await tech_groups.do_delete_tech_group(
+        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )
 
 
-async def assign_channel(group_id: int, channel_id: int, body: AssignIn, signed: ChannelsTab, db: DbDep,
-                         services: ServicesDep) -> Changed:
-    changed = await channels.do_assign_channel(db, services.bus, channel_id, group_id=group_id,
-                                               assigned=body.assigned, actor=signed.actor,
-                                               audit_actor=audit_actor(signed))
+async def assign_channel(
+    group_id: int, channel_id: int, body: AssignIn, signed: ChannelsTab, db: DbDep, services: ServicesDep
+) -> Changed:
+    changed = await channels.do_assign_channel(
+        db,
+        services.bus,
+        channel_id,
+        group_id=group_id,
+        assigned=body.assigned,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return Changed(changed=changed)
 
 
-async def assign_admin(group_id: int, admin_id: int, body: AssignIn, signed: OrgTab, db: DbDep,
-                       services: ServicesDep) -> TechGroupOut:
-    await admins.do_assign_admin(db, services.bus, admin_id, group_id=group_id, assigned=body.assigned,
-                                 actor=signed.actor, audit_actor=audit_actor(signed))
+async def assign_admin(
+    group_id: int, admin_id: int, body: AssignIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechGroupOut:
+    await admins.do_assign_admin(
+        db,
+        services.bus,
+        admin_id,
+        group_id=group_id,
+        assigned=body.assigned,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return await get_tech_group(group_id, signed, db)
 
 
@@ -127,8 +176,16 @@ async def read_permissions(group_id: int, signed: OrgTab, db: DbDep) -> Permissi
     return PermissionsOut(tech_group_id=group_id, permissions={k: g.as_dict() for k, g in grants.items()})
 
 
-async def save_permissions(group_id: int, body: PermissionsIn, signed: OrgTab, db: DbDep,
-                           services: ServicesDep) -> PermissionsOut:
-    grants = await do_save_permissions(db, actor=signed.actor, group_id=group_id, values=body.permissions,
-                                       scope=body.scope, audit_actor=audit_actor(signed), bus=services.bus)
+async def save_permissions(
+    group_id: int, body: PermissionsIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> PermissionsOut:
+    grants = await do_save_permissions(
+        db,
+        actor=signed.actor,
+        group_id=group_id,
+        values=body.permissions,
+        scope=body.scope,
+        audit_actor=audit_actor(signed),
+        bus=services.bus,
+    )
     return PermissionsOut(tech_group_id=group_id, permissions={k: g.as_dict() for k, g in grants.items()})

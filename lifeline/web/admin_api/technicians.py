@@ -91,14 +91,29 @@ def _out(user: User) -> TechnicianOut:
     return TechnicianOut.model_validate(user)
 
 
-async def create_technician(body: TechnicianIn, signed: OrgTab, db: DbDep, services: ServicesDep) -> TechnicianOut:
+async def create_technician(
+    body: TechnicianIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechnicianOut:
     user = await technicians.do_create_technician(
-        db, services.bus, group_id=body.group_id,
-        profile=Profile(name=body.name, email=body.email, nickname=body.nickname, sso_id=body.sso_id,
-                        description=body.description, enabled=body.enabled),
-        password=body.password, standard_license=body.standard_license, mobile_license=body.mobile_license,
-        never_auto_start=body.never_auto_start, actor=signed.actor, audit_actor=audit_actor(signed),
-        now=services.now())
+        db,
+        services.bus,
+        group_id=body.group_id,
+        profile=Profile(
+            name=body.name,
+            email=body.email,
+            nickname=body.nickname,
+            sso_id=body.sso_id,
+            description=body.description,
+            enabled=body.enabled,
+        ),
+        password=body.password,
+        standard_license=body.standard_license,
+        mobile_license=body.mobile_license,
+        never_auto_start=body.never_auto_start,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+        now=services.now(),
+    )
     return _out(user)
 
 
@@ -106,49 +121,98 @@ async def get_technician(user_id: int, signed: OrgTab, db: DbDep) -> TechnicianO
     return _out(await access_technician(db, signed.actor, user_id, Action.MANAGE_TECHNICIANS))
 
 
-async def update_technician(user_id: int, body: TechnicianPatch, signed: OrgTab, db: DbDep,
-                            services: ServicesDep) -> TechnicianOut:
+async def update_technician(
+    user_id: int, body: TechnicianPatch, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechnicianOut:
     user = await technicians.do_update_technician(
-        db, services.bus, user_id,
-        profile=Profile(name=body.name, email=body.email, nickname=body.nickname, sso_id=body.sso_id,
-                        description=body.description, enabled=body.enabled),
-        standard_license=body.standard_license, mobile_license=body.mobile_license,
-        never_auto_start=body.never_auto_start, actor=signed.actor, audit_actor=audit_actor(signed))
+        db,
+        services.bus,
+        user_id,
+        profile=Profile(
+            name=body.name,
+            email=body.email,
+            nickname=body.nickname,
+            sso_id=body.sso_id,
+            description=body.description,
+            enabled=body.enabled,
+        ),
+        standard_license=body.standard_license,
+        mobile_license=body.mobile_license,
+        never_auto_start=body.never_auto_start,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return _out(user)
 
 
-async def move_technician(user_id: int, body: MoveIn, signed: OrgTab, db: DbDep,
-                          services: ServicesDep) -> TechnicianOut:
-    return _out(await technicians.do_move_technician(db, services.bus, user_id, group_id=body.group_id,
-                                                     actor=signed.actor, audit_actor=audit_actor(signed)))
+async def move_technician(
+    user_id: int, body: MoveIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechnicianOut:
+    return _out(
+        await technicians.do_move_technician(
+            db,
+            services.bus,
+            user_id,
+            group_id=body.group_id,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+        )
+    )
 
 
-async def set_password(user_id: int, body: PasswordIn, signed: OrgTab, db: DbDep,
-                       services: ServicesDep) -> TechnicianOut:
-    return _out(await technicians.do_set_technician_password(
-        db, services.bus, user_id, password=body.password, actor=signed.actor, audit_actor=audit_actor(signed),
-        now=services.now()))
+async def set_password(
+    user_id: int, body: PasswordIn, signed: OrgTab, db: DbDep, services: ServicesDep
+) -> TechnicianOut:
+    return _out(
+        await technicians.do_set_technician_password(
+            db,
+            services.bus,
+            user_id,
+            password=body.password,
+            actor=signed.actor,
+            audit_actor=audit_actor(signed),
+            now=services.now(),
+        )
+    )
 
 
 async def reset_2sv(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> TechnicianOut:
-    return _out(await technicians.do_force_2sv_reset(db, services.bus, user_id, actor=signed.actor,
-                                                     audit_actor=audit_actor(signed)))
+    return _out(
+        await technicians.do_force_2sv_reset(
+            db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
+        )
+    )
 
 
 async def delete_technician(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await technicians.do_delete_technician(db, services.bus, user_id, actor=signed.actor,
-                                           audit_actor=audit_actor(signed))
+    await technicians.do_delete_technician(
+        db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
+    )
 
 
-async def list_technician_channels(user_id: int, signed: ChannelsTab, db: DbDep) -> list[TechnicianChannelOut]:
+async def list_technician_channels(
+    user_id: int, signed: ChannelsTab, db: DbDep
+) -> list[TechnicianChannelOut]:
     user = await access_technician(db, signed.actor, user_id, Action.ASSIGN_CHANNELS)
     rows = await channels.technician_channels(db, user.id, user.tech_group_id)
     return [TechnicianChannelOut.model_validate(row) for row in rows]
 
 
-async def set_technician_channel(user_id: int, channel_id: int, body: ChannelExclusionIn, signed: ChannelsTab,
-                                 db: DbDep, services: ServicesDep) -> Changed:
-    changed = await channels.do_set_channel_exclusion(db, services.bus, channel_id, technician_id=user_id,
-                                                      excluded=not body.assigned, actor=signed.actor,
-                                                      audit_actor=audit_actor(signed))
+async def set_technician_channel(
+    user_id: int,
+    channel_id: int,
+    body: ChannelExclusionIn,
+    signed: ChannelsTab,
+    db: DbDep,
+    services: ServicesDep,
+) -> Changed:
+    changed = await channels.do_set_channel_exclusion(
+        db,
+        services.bus,
+        channel_id,
+        technician_id=user_id,
+        excluded=not body.assigned,
+        actor=signed.actor,
+        audit_actor=audit_actor(signed),
+    )
     return Changed(changed=changed)

@@ -104,6 +104,7 @@ async def read_tree(signed: TreeTab, db: DbDep) -> TreeOut:
     return TreeOut.model_validate(await org_tree(db, signed.actor))
 
 
-async def search(signed: TreeTab, db: DbDep,
-                 q: Annotated[str, Query(min_length=1, max_length=QUERY_MAX)]) -> list[SearchHit]:
+async def search(
+    signed: TreeTab, db: DbDep, q: Annotated[str, Query(min_length=1, max_length=QUERY_MAX)]
+) -> list[SearchHit]:
     return [SearchHit.model_validate(hit) for hit in await search_org(db, signed.actor, q)]
