@@ -36,6 +36,7 @@ class Config:
     mail_from: str = "lifeline@localhost"
     node_name: str = "node-1"
     run_jobs: bool = True
+    realtime_max_integrations: int = 2000  # /nw subscribers at once; the seed's appliance allows 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -57,6 +58,7 @@ class Config:
             mail_from=env.get("LIFELINE_MAIL_FROM", "lifeline@localhost"),
             node_name=env.get("LIFELINE_NODE_NAME", f"node-{os.getpid()}"),
             run_jobs=_bool(env.get("LIFELINE_RUN_JOBS"), True),
+            realtime_max_integrations=int(env.get("LIFELINE_REALTIME_MAX_INTEGRATIONS", "2000")),
         )
 
 

@@ -13,7 +13,7 @@
   `support_sessions`: the values are API vocabulary, up to 1024 characters
   each, and the sessions model stays free of BeyondTrust concepts.
 - `api_session_keys`: a 7-digit session key made by `generate_session_key`,
-  pointing at the Lifeline session (PIN/link) it opens.
+  pointing at the Lifeline session (and one-time link) it opens.
 - `unattended_shortcuts`: access shortcuts to unattended computers imported
   with `import_jump_shortcut`, filed under a Computer Group.
 - `server_nodes`: the server processes of this installation, refreshed by a
@@ -93,7 +93,9 @@ class ApiSessionKey(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("support_sessions.id", ondelete="CASCADE"), index=True)
     short_key: Mapped[str] = mapped_column(String(SHORT_KEY_DIGITS))
     live_short_key: Mapped[str | None] = mapped_column(String(SHORT_KEY_DIGITS), unique=True, default=None)
-    access_key_hash: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True)
+    # The one-time Lifeline link the key stands for; kept only while the key is live. Stored in
+    # clear like the live key itself: either one opens the same session, so hashing one alone buys nothing.
+    link_token: Mapped[str | None] = mapped_column(String(64), default=None)
     url_hostname: Mapped[str] = mapped_column(String(255))
     priority: Mapped[int | None] = mapped_column(Integer, default=None)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("api_accounts.id", ondelete="SET NULL"))

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.staticfiles import StaticFiles
 
 from lifeline import __version__
+from lifeline.api import routes as api_routes
 from lifeline.bus import make_bus
 from lifeline.config import Config
 from lifeline.errors import LifelineError
@@ -24,6 +25,7 @@ from lifeline.services.context import Services
 from lifeline.store.engine import Database
 from lifeline.web.auth import routes as auth_routes
 from lifeline.web.admin_api import routes as admin_api_routes
+from lifeline.web import api_accounts_routes
 from lifeline.web.console_api import replies as console_replies_routes
 from lifeline.web.console_api import routes as console_api_routes
 from lifeline.web.customer_api import routes as customer_api_routes
@@ -93,4 +95,6 @@ ROUTERS = [
     session_admin_routes.include_routes,  # /api/admin/sessions (Sessions tab)
     live_routes.include_routes,  # /ws/console and /ws/customer/{lsid}
     session_workers.include_routes,  # session scheduler start/stop
+    api_accounts_routes.include_routes,  # /api/admin/api-accounts (integration accounts)
+    api_routes.include_routes,  # BeyondTrust-compatible APIs: /oauth2/token, /api/command, /nw, …
 ]

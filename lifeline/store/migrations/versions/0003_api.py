@@ -111,7 +111,7 @@ def upgrade() -> None:
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('short_key', sa.String(length=7), nullable=False),
     sa.Column('live_short_key', sa.String(length=7), nullable=True),
-    sa.Column('access_key_hash', sa.String(length=64), nullable=False),
+    sa.Column('link_token', sa.String(length=64), nullable=True),
     sa.Column('url_hostname', sa.String(length=255), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=True),
     sa.Column('account_id', sa.Integer(), nullable=True),
@@ -121,7 +121,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['account_id'], ['api_accounts.id'], name=op.f('fk_api_session_keys_account_id_api_accounts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['support_sessions.id'], name=op.f('fk_api_session_keys_session_id_support_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_session_keys')),
-    sa.UniqueConstraint('access_key_hash', name=op.f('uq_api_session_keys_access_key_hash')),
     sa.UniqueConstraint('live_short_key', name=op.f('uq_api_session_keys_live_short_key'))
     )
     with op.batch_alter_table('api_session_keys', schema=None) as batch_op:

@@ -1,0 +1,260 @@
+"""The real-time state API websocket `/nw` (spec api-reporting-realtime §4) and its hub.
+
+One `RealtimeHub` per server process listens to the bus (session, technician,
+presence, organization and API-attribute subjects). Any event marks the model
+dirty; the flush task then re-reads the live state (`load_live_state`), builds
+the tables (`realtime_model.build_snapshot`) and sends each integration the
+`TableDiffer` difference between what it has and the new snapshot. Many
+events in a burst cost one snapshot; integrations that already share a
+snapshot share the encoded message too, so 1000 subscribers cost one diff per
+distinct table list, not 1000. A periodic refresh catches changes that
+publish no event.
+
+Each connection owns a send queue drained by its own task; an integration
+whose backlog passes `BACKLOG_MAX_MESSAGES` or `BACKLOG_MAX_BYTES` is closed
+with 1008 rather than slowing anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.responses import PlainTextResponse
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from lifeline.api.bearer import account_for_bearer
+from lifeline.api.realtime_model import build_snapshot
+from lifeline.api.realtime_protocol import (
+    BACKLOG_MAX_BYTES,
+    BACKLOG_MAX_MESSAGES,
+    CLOSE_POLICY_VIOLATION,
+    CLOSE_PROTOCOL_ERROR,
+    REASON_INVALID_TOKEN,
+    REASON_NO_PERMISSION,
+    REASON_TOO_MANY_INTEGRATIONS,
+    Authenticate,
+    MessageBuffer,
+    ProtocolViolation,
+    RealtimeState,
+    Snapshot,
+    SubscriptionRejected,
+    TableDiffer,
+    authenticate_response,
+    check_message_order,
+    encode_message,
+    parse_client_message,
+    parse_subprotocol_header,
+    resolve_tables,
+    select_subprotocol,
+    split_frames,
+    subscribe_response,
+)
+from lifeline.services.context import Services
+from lifeline.services.integration.live_state import load_live_state
+from lifeline.services.integration.nodes import public_hostname
+
+log = logging.getLogger(__name__)
+
+#: Subjects whose events can change the model. `relay.*` (screen frames) is deliberately absent.
+WATCHED_SUBJECTS = ("session.>", "technician.>", "presence", "presence.>", "org", "api.>")
+#: Events arriving within this window are folded into one snapshot.
+DEBOUNCE_S = 0.02
+#: Re-read the model this often even without events (presence time-outs publish nothing).
+REFRESH_S = 5.0
+
+
+@dataclass(eq=False)
+class Integration:
+    websocket: WebSocket
+    account_id: int
+    differ: TableDiffer
+    snapshot: Snapshot = field(default_factory=dict)
+    queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
+    queued_bytes: int = 0
+    too_slow: bool = False
+
+    def send(self, frames: list[bytes]) -> None:
+        if self.too_slow:
+            return
+        if self.queue.qsize() + len(frames) > BACKLOG_MAX_MESSAGES or \
+                self.queued_bytes + sum(map(len, frames)) > BACKLOG_MAX_BYTES:
+            self.too_slow = True
+            self.queue.put_nowait(None)  # wakes the sender if it is idle
+            asyncio.get_running_loop().create_task(self.close_slow())
+            return
+        for frame in frames:
+            self.queued_bytes += len(frame)
+            self.queue.put_nowait(frame)
+
+
+    async def close_slow(self) -> None:
+        with suppress(RuntimeError, WebSocketDisconnect):
+            await self.websocket.close(CLOSE_POLICY_VIOLATION, "integration too far behind")
+
+
+def frames_of(messages: list[dict[str, Any]]) -> list[bytes]:
+    return [frame for message in messages for frame in split_frames(encode_message(message))]
+
+
+class RealtimeHub:
+    """Start-up/shutdown hooks plus the registry of subscribed integrations of this process."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+        self.integrations: set[Integration] = set()
+        self.snapshot: Snapshot = {}
+        self.dirty = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.subscriptions: list[Any] = []
+        self.lock = asyncio.Lock()
+
+    async def start(self, services: Services) -> None:
+        self.services = services
+        for subject in WATCHED_SUBJECTS:
+            self.subscriptions.append(await services.bus.subscribe(subject, self._on_event))
+        self.tasks.append(asyncio.create_task(self._flush_forever()))
+
+    async def stop(self, services: Services) -> None:
+        for subscription in self.subscriptions:
+            await subscription.unsubscribe()
+        for task in self.tasks:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    async def _on_event(self, subject: str, payload: bytes) -> None:
+        self.dirty.set()
+
+    async def read_snapshot(self) -> Snapshot:
+        assert self.services is not None
+        async with self.services.db.session() as db:
+            state = await load_live_state(db)
+        return build_snapshot(state, site_name=public_hostname(self.services))
+
+    async def _flush_forever(self) -> None:
+        while True:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.dirty.wait(), REFRESH_S)
+            await asyncio.sleep(DEBOUNCE_S)
+            self.dirty.clear()
+            try:
+                await self.flush()
+            except Exception:  # a failed read must not end the hub; the next event retries
+                log.exception("real-time flush failed")
+
+    async def flush(self) -> None:
+        if not self.integrations:
+            return
+        async with self.lock:
+            current = await self.read_snapshot()
+            shared: dict[tuple[int, tuple[str, ...]], list[bytes]] = {}
+            for integration in list(self.integrations):
+                key = (id(integration.snapshot), integration.differ.tables)
+                if key not in shared:
+                    shared[key] = frames_of(integration.differ.diff(integration.snapshot, current))
+                integration.snapshot = current
+                if integration.too_slow:
+                    self.drop(integration)
+                elif shared[key]:
+                    integration.send(shared[key])
+            self.snapshot = current
+
+    async def subscribe(self, integration: Integration, limit: int) -> bool:
+        """Register and queue the full copy; False when the integration limit is reached."""
+        async with self.lock:
+            if len(self.integrations) >= limit:
+                return False
+            current = await self.read_snapshot()
+            integration.snapshot = current
+            integration.send(frames_of(integration.differ.full_copy(current)))
+            self.integrations.add(integration)
+            return True
+
+    def drop(self, integration: Integration) -> None:
+        self.integrations.discard(integration)
+
+
+async def _sender(integration: Integration) -> None:
+    ws = integration.websocket
+    while True:
+        frame = await integration.queue.get()
+        if frame is None:
+            return
+        integration.queued_bytes -= len(frame)
+        await ws.send_bytes(frame)
+
+
+async def _send_now(ws: WebSocket, message: dict[str, Any]) -> None:
+    for frame in split_frames(encode_message(message)):
+        await ws.send_bytes(frame)
+
+
+async def realtime_endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    hub: RealtimeHub = websocket.app.state.realtime_hub
+    chosen = select_subprotocol(parse_subprotocol_header(websocket.headers.get("sec-websocket-protocol")))
+    if chosen is None:
+        await websocket.send_denial_response(PlainTextResponse("Unsupported WebSocket subprotocol", 400))
+        return
+    await websocket.accept(subprotocol=chosen)
+    state = RealtimeState.CONNECTED
+    buffer = MessageBuffer()
+    account_id = 0
+    integration: Integration | None = None
+    sender: asyncio.Task[None] | None = None
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            data = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
+            for line in buffer.feed(data):
+                if state is RealtimeState.STREAMING:
+                    continue  # client messages after subscribing are ignored (§4.7)
+                parsed = parse_client_message(line)
+                check_message_order(state, parsed)
+                if isinstance(parsed, Authenticate):
+                    account = await account_for_bearer(services, parsed.bearer_token)
+                    reason = REASON_INVALID_TOKEN if account is None else (
+                        None if account.perm_realtime else REASON_NO_PERMISSION)
+                    if reason is not None:
+                        await _send_now(websocket, authenticate_response(False, reason))
+                        await websocket.close(CLOSE_POLICY_VIOLATION)
+                        return
+                    assert account is not None
+                    account_id = account.id
+                    await _send_now(websocket, authenticate_response(True))
+                    state = RealtimeState.AUTHENTICATED
+                    continue
+                now = int(services.now().timestamp())
+                try:
+                    tables = resolve_tables(parsed.tables)
+                except SubscriptionRejected as exc:
+                    await _send_now(websocket, subscribe_response(now, False, exc.reason))
+                    await websocket.close(CLOSE_POLICY_VIOLATION)
+                    return
+                integration = Integration(websocket, account_id, TableDiffer(tables))
+                integration.send(frames_of([subscribe_response(now, True)]))
+                if not await hub.subscribe(integration, services.config.realtime_max_integrations):
+                    await _send_now(websocket, subscribe_response(now, False, REASON_TOO_MANY_INTEGRATIONS))
+                    await websocket.close(CLOSE_POLICY_VIOLATION)
+                    return
+                sender = asyncio.create_task(_sender(integration))
+                state = RealtimeState.STREAMING
+    except ProtocolViolation as exc:
+        log.info("real-time client broke the protocol: %s", exc)
+        with suppress(RuntimeError):
+            await websocket.close(CLOSE_PROTOCOL_ERROR)
+    except WebSocketDisconnect:
+        return
+    finally:
+        if integration is not None:
+            hub.drop(integration)
+        if sender is not None:
+            sender.cancel()
+            with suppress(asyncio.CancelledError, RuntimeError, WebSocketDisconnect):
+                await sender

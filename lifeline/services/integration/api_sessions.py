@@ -1,0 +1,206 @@
+"""Session actions on behalf of an API account, built on the sessions services (docs/sessions.md).
+
+Everything that moves a session goes through `services.sessions`
+(`do_transfer`, `do_close`, `do_send_chat`, `start_for`, `record_event`,
+`commit`); this module adds only what an integration needs and a technician's
+console does not: a session key that is not owned by anyone yet (group or
+channel queue), a technician added by an administrator rather than invited by
+a colleague, and the API account as the actor. The actor appears in history
+as a `system` actor named "API account <name>", so reports show which
+integration acted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifeline.bus import Bus
+from lifeline.domain.session_state import (
+    TERMINAL_STATUSES,
+    ClientKind,
+    CloseReason,
+    EntryMethod,
+    SessionKind,
+    SessionStatus,
+)
+from lifeline.domain.settings_catalog import Owner
+from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
+from lifeline.services.auth import hash_token
+from lifeline.services.integration import attributes
+from lifeline.services.sessions.config import read_settings, timeout_policy
+from lifeline.services.sessions.entry import JOIN_PATH, LINK_TOKEN_BYTES
+from lifeline.services.sessions.lifecycle import do_close, do_transfer, start_for
+from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event
+from lifeline.services.sessions.schedule import plan_deadline
+from lifeline.store.api_accounts import SHORT_KEY_DIGITS, ApiAccount, ApiSessionKey
+from lifeline.store.org import User
+from lifeline.store.sessions import SessionParticipant, SupportSession
+
+SHORT_KEY_ATTEMPTS = 50
+COLLABORATOR = "collaborator"
+
+
+def api_actor(account: ApiAccount) -> SessionActor:
+    return SessionActor("system", None, f"API account {account.name}"[:128])
+
+
+def is_open(s: SupportSession | None) -> bool:
+    return s is not None and SessionStatus(s.status) not in TERMINAL_STATUSES
+
+
+async def open_session(db: AsyncSession, lsid: str) -> SupportSession | None:
+    s = await db.scalar(select(SupportSession).where(SupportSession.lsid == lsid))
+    return s if is_open(s) else None
+
+
+async def max_key_ttl_s(db: AsyncSession, *, channel_id: int | None, tech_group_id: int | None) -> int:
+    """The longest a key may live: the queue's configured code validity (Private code validity)."""
+    policy = await timeout_policy(db, channel_id, tech_group_id)
+    return int(policy.code_validity_min) * 60
+
+
+@dataclass(frozen=True)
+class KeyQueue:
+    """Where the session of a key will wait: a technician, a group queue or a channel."""
+
+    technician: User | None = None
+    tech_group_id: int | None = None
+    channel_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GeneratedKey:
+    session: SupportSession
+    short_key: str
+    link: str
+    expires_at: datetime
+
+
+async def _free_short_key(db: AsyncSession) -> str:
+    for _ in range(SHORT_KEY_ATTEMPTS):
+        key = f"{secrets.randbelow(10 ** SHORT_KEY_DIGITS):0{SHORT_KEY_DIGITS}d}"
+        if await db.scalar(select(ApiSessionKey.id).where(ApiSessionKey.live_short_key == key)) is None:
+            return key
+    raise RuntimeError("no free session key after many draws")
+
+
+async def _client_kind(db: AsyncSession, queue: KeyQueue) -> ClientKind:
+    owner = (Owner.CHANNEL, queue.channel_id) if queue.channel_id is not None else (Owner.TECH_GROUP, queue.tech_group_id)
+    mode = (await read_settings(db, owner[0], owner[1], ("applet_running_mode",)))["applet_running_mode"]
+    return ClientKind.INSTANT_CHAT if mode == "instant_chat" else ClientKind.APPLET
+
+
+async def do_generate_session_key(
+    db: AsyncSession, bus: Bus, *, public_url: str, queue: KeyQueue, ttl_s: int, external_key: str,
+    values: dict[str, str], priority: int | None, url_hostname: str, account: ApiAccount, now: datetime,
+) -> GeneratedKey:
+    """A Connecting session with a one-time link (the key URL) and a 7-digit key, like a technician's PIN.
+
+    The customer redeems the link on Lifeline's own join page (`/join/<token>`); the 7-digit key is
+    accepted by `/api/start_session` and `create_virtual_customer`, which turn it into that link.
+    """
+    technician = queue.technician
+    token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
+    expires_at = now + timedelta(seconds=ttl_s)
+    s = SupportSession(
+        lsid=secrets.token_hex(16),
+        kind=(SessionKind.CHANNEL if queue.channel_id is not None else SessionKind.PRIVATE).value,
+        method=EntryMethod.API_KEY.value, client_kind=(await _client_kind(db, queue)).value,
+        status=SessionStatus.CONNECTING.value, technician_id=technician.id if technician else None,
+        tech_group_id=technician.tech_group_id if technician else queue.tech_group_id, channel_id=queue.channel_id,
+        tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
+        code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
+    )
+    db.add(s)
+    await db.flush()
+    short_key = await _free_short_key(db)
+    db.add(ApiSessionKey(session_id=s.id, short_key=short_key, live_short_key=short_key, link_token=token,
+                         url_hostname=url_hostname, priority=priority, account_id=account.id, created_at=now,
+                         expires_at=expires_at))
+    await attributes.write_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
+    await record_event(db, bus, s, type="session", op="created", audience=Audience.QUEUE, actor=api_actor(account),
+                       now=now, with_summary=True)
+    await plan_deadline(db, s)
+    await commit(db)
+    return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at)
+
+
+async def link_for_short_key(db: AsyncSession, short_key: str, now: datetime) -> tuple[SupportSession, str] | None:
+    """The session and link of a live 7-digit key, or `None` (unknown, expired, used)."""
+    key = await db.scalar(select(ApiSessionKey).where(ApiSessionKey.live_short_key == short_key))
+    if key is None or key.link_token is None or now >= key.expires_at:
+        return None
+    s = await db.get(SupportSession, key.session_id)
+    if s is None or s.status != SessionStatus.CONNECTING.value or s.code_redeemed_at is not None:
+        return None
+    return s, key.link_token
+
+
+async def forget_short_key(db: AsyncSession, session_id: int, now: datetime) -> None:
+    """The key has been used: it stops being live and its link is dropped (the link is single-use too)."""
+    key = await db.scalar(select(ApiSessionKey).where(ApiSessionKey.session_id == session_id))
+    if key is not None:
+        key.live_short_key = None
+        key.link_token = None
+        key.used_at = now
+
+
+async def _participant(db: AsyncSession, s: SupportSession, user_id: int) -> SessionParticipant | None:
+    return await db.scalar(select(SessionParticipant).where(
+        SessionParticipant.session_id == s.id, SessionParticipant.user_id == user_id,
+        SessionParticipant.left_at.is_(None)))
+
+
+async def is_member(db: AsyncSession, s: SupportSession, user_id: int) -> bool:
+    running = s.status in (SessionStatus.ACTIVE.value, SessionStatus.ON_HOLD.value)
+    return (running and s.technician_id == user_id) or await _participant(db, s, user_id) is not None
+
+
+async def do_join(db: AsyncSession, bus: Bus, s: SupportSession, technician: User, *, account: ApiAccount,
+                  now: datetime) -> None:
+    """A session nobody works on yet is started for the technician; otherwise they join as a collaborator."""
+    actor = api_actor(account)
+    if s.status == SessionStatus.WAITING.value and s.technician_id in (None, technician.id):
+        await start_for(db, bus, s, technician, actor=actor, now=now)
+    else:
+        participant = SessionParticipant(session_id=s.id, user_id=technician.id, role=COLLABORATOR,
+                                         invited_at=now, joined_at=now)
+        db.add(participant)
+        await db.flush()
+        await record_event(db, bus, s, type="participant", op="joined", audience=Audience.PARTICIPANTS,
+                           actor=actor, now=now, data={"participant_id": participant.id, "role": COLLABORATOR,
+                                                       "user_id": technician.id, "name": technician.name})
+    await commit(db)
+
+
+async def do_leave(db: AsyncSession, bus: Bus, s: SupportSession, technician: User, *, account: ApiAccount,
+                   now: datetime) -> None:
+    """A collaborator leaves; the owner leaving sends the session back to their group's queue."""
+    participant = await _participant(db, s, technician.id)
+    if participant is not None and participant.role == COLLABORATOR:
+        participant.left_at = now
+        await record_event(db, bus, s, type="participant", op="left", audience=Audience.PARTICIPANTS,
+                           actor=api_actor(account), now=now, data={"participant_id": participant.id,
+                                                                    "role": COLLABORATOR, "user_id": technician.id,
+                                                                    "name": technician.name})
+        await commit(db)
+        return
+    if technician.tech_group_id is None:
+        raise ValueError("the owner has no group queue to return the session to")
+    await do_transfer(db, bus, s, TransferTarget(TransferTargetKind.TECH_GROUP, technician.tech_group_id),
+                      comment="", grants=None, actor=api_actor(account), now=now)
+
+
+async def do_api_transfer(db: AsyncSession, bus: Bus, s: SupportSession, target: TransferTarget, *,
+                          account: ApiAccount, now: datetime) -> None:
+    """An API account transfers like an administrator: any target (`grants=None`)."""
+    await do_transfer(db, bus, s, target, comment="", grants=None, actor=api_actor(account), now=now)
+
+
+async def do_terminate(db: AsyncSession, bus: Bus, s: SupportSession, *, account: ApiAccount, now: datetime) -> None:
+    await do_close(db, bus, s, reason=CloseReason.ADMIN, actor=api_actor(account), now=now)
