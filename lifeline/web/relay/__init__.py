@@ -1,0 +1,1 @@
+"""Remote-desktop relay routes: the agent's and the viewers' websockets, the agent download."""
