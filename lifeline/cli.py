@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from lifeline.agent.command import agent_app
+from lifeline.agent.command import register_agent_command
 from lifeline.cli_admin import admin_app, demo_app
 from lifeline.cli_api_accounts import api_account_app
 from lifeline.config import Config
@@ -14,7 +14,7 @@ from lifeline.config import Config
 app = typer.Typer(help="Lifeline remote-support server.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(agent_app, name="agent")  # lifeline/agent/command.py
+register_agent_command(app)  # lifeline agent … (lifeline/agent/command.py)
 app.add_typer(admin_app, name="admin")  # lifeline/cli_admin.py
 admin_app.add_typer(api_account_app, name="api-account")  # lifeline/cli_api_accounts.py
 app.add_typer(demo_app, name="demo")
