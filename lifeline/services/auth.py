@@ -2,13 +2,15 @@
 
 A browser session is a random token in an HttpOnly cookie; only its SHA-256 is
 stored, so a leaked database does not leak live sessions. A session passes
-through stages: `password_change` or `totp` while a second step is pending,
-`full` once every check passed. Handlers only ever see `full` sessions (see
+through stages: `totp`, `totp_enrol` or `password_change` while a further
+step is pending, `full` once every check passed (the journey itself is in
+`lifeline.services.sign_in`). Handlers only ever see `full` sessions (see
 `lifeline.web.deps`), so a half-signed-in user can do nothing but finish.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -62,13 +64,15 @@ async def check_password_login(session: AsyncSession, email: str, password: str,
     await rate_limit.check_limit(session, rate_limit.LOGIN_PER_IP, ip, now)
     await rate_limit.check_limit(session, rate_limit.LOGIN_PER_ACCOUNT, email_key, now)
     user = await find_user_by_email(session, email_key)
-    if user is None or not verify_password(user.password_hash, password) or not user.enabled:
+    # argon2 takes tens of milliseconds of CPU: off the event loop, so one sign-in does not stall every socket.
+    verified = await asyncio.to_thread(verify_password, user.password_hash if user else "", password)
+    if user is None or not verified or not user.enabled:
         rate_limit.record_failure(session, rate_limit.LOGIN_PER_IP, ip, now)
         rate_limit.record_failure(session, rate_limit.LOGIN_PER_ACCOUNT, email_key, now)
         raise NotAuthenticated(BAD_CREDENTIALS)
     await rate_limit.clear_failures(session, rate_limit.LOGIN_PER_ACCOUNT, email_key)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await asyncio.to_thread(hash_password, password)
     return user
 
 

@@ -21,6 +21,8 @@ rows) must be stored even when the request then fails.
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +30,12 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifeline.domain.password_policy import check_new_password, days_until_expiry, password_expired, should_warn
+from lifeline.domain.password_policy import (
+    check_new_password,
+    days_until_expiry,
+    password_expired,
+    should_warn,
+)
 from lifeline.domain.roles import Role
 from lifeline.errors import Conflict, InvalidInput, LifelineError, NotAuthenticated, PermissionDenied
 from lifeline.services import rate_limit, sign_in_policy, totp
@@ -103,7 +110,8 @@ async def _stage_after_two_step(session: AsyncSession, user: User, now: datetime
 
 
 def _deny_ip(ip: str, email: str, app: App, which: str) -> PermissionDenied:
-    log.warning("sign-in refused by the %s IP restriction: ip=%s email=%s app=%s", which, ip, email, app.value)
+    log.warning("sign-in refused by the %s IP restriction: ip=%s email=%s app=%s",
+                which, ip, email, app.value)
     return PermissionDenied(
         f"Signing in from your network address ({ip}) is not allowed by this organization's "
         "IP restrictions. Contact your administrator."
@@ -138,7 +146,9 @@ async def do_password_sign_in(
     return await _finish_step(session, user, issued.token, stage, now)
 
 
-async def _finish_step(session: AsyncSession, user: User, token: str, stage: str, now: datetime) -> StepResult:
+async def _finish_step(
+    session: AsyncSession, user: User, token: str, stage: str, now: datetime
+) -> StepResult:
     notice = None
     if stage == Stage.FULL:
         user.last_login_at = now
@@ -180,7 +190,8 @@ async def pending_enrolment(session: AsyncSession, web_session: WebSession, user
         user.totp_last_step = 0
         await session.commit()
     uri = totp.provisioning_uri(user.totp_secret, user.email)
-    return {"secret": user.totp_secret, "uri": uri, "qr_svg": totp.qr_svg_data_uri(uri), "issuer": totp.TOTP_ISSUER}
+    qr_svg = totp.qr_svg_data_uri(uri)
+    return {"secret": user.totp_secret, "uri": uri, "qr_svg": qr_svg, "issuer": totp.TOTP_ISSUER}
 
 
 async def do_confirm_enrolment(
@@ -209,7 +220,7 @@ async def do_change_password(
     _require_stage(web_session, Stage.PASSWORD_CHANGE, Stage.FULL)
     key = normalise_email(user.email)
     await rate_limit.check_limit(session, rate_limit.LOGIN_PER_ACCOUNT, key, now)
-    if not verify_password(user.password_hash, current):
+    if not await asyncio.to_thread(verify_password, user.password_hash, current):
         rate_limit.record_failure(session, rate_limit.LOGIN_PER_ACCOUNT, key, now)
         await session.commit()
         raise NotAuthenticated(WRONG_CURRENT_PASSWORD, field="current")
@@ -217,9 +228,9 @@ async def do_change_password(
         await _second_factor_for_voluntary_change(session, user, code, now)
     policy = await sign_in_policy.password_policy(session)
     check_new_password(new, policy.minimum)
-    if verify_password(user.password_hash, new):
+    if hmac.compare_digest(current.encode(), new.encode()):
         raise InvalidInput("Choose a password different from your current one.", field="new")
-    user.password_hash = hash_password(new)
+    user.password_hash = await asyncio.to_thread(hash_password, new)
     user.password_changed_at = now
     user.must_change_password = False
     token = advance_session(web_session, Stage.FULL, now)
@@ -233,12 +244,14 @@ async def _second_factor_for_voluntary_change(
 ) -> None:
     if user.totp_enrolled and user.totp_secret:
         if not code:
-            raise InvalidInput("Enter the code from your authenticator app to change your password.", field="code")
+            raise InvalidInput(
+                "Enter the code from your authenticator app to change your password.", field="code"
+            )
         await _accept_code(session, user, code, now)
     elif await sign_in_policy.two_step_required(session, user):
         raise PermissionDenied(
-            "Two-step verification is now required for your account: sign out and sign in again to set it up, "
-            "then change your password."
+            "Two-step verification is now required for your account: sign out and sign in again "
+            "to set it up, then change your password."
         )
 
 

@@ -19,6 +19,7 @@ from lifeline.domain.password_policy import Strength
 from lifeline.domain.roles import Role
 from lifeline.domain.settings_catalog import Owner
 from lifeline.errors import InvalidInput
+from lifeline.services.org.users import STRENGTH_OF_SETTING
 from lifeline.services.settings import get_setting
 from lifeline.store.org import User
 from lifeline.store.settings import GLOBAL_OWNER_ID
@@ -41,7 +42,7 @@ async def _global(session: AsyncSession, key: str) -> Any:
 
 async def password_policy(session: AsyncSession) -> PasswordPolicy:
     return PasswordPolicy(
-        minimum=Strength[str(await _global(session, "password_min_strength")).upper()],
+        minimum=STRENGTH_OF_SETTING.get(str(await _global(session, "password_min_strength")), Strength.GOOD),
         max_age_days=int(await _global(session, "password_max_age_days")),
         notice_days=int(await _global(session, "password_expiry_notice_days")),
     )

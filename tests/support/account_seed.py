@@ -46,7 +46,8 @@ async def create_user(session: AsyncSession, args: dict[str, Any]) -> dict[str, 
         role=Role(args["role"]).value, name=args.get("name", args["email"]), email=args["email"].lower(),
         password_hash=hash_password(args["password"]), enabled=True,
         has_technician_seat=bool(args.get("has_technician_seat", False)),
-        tech_group_id=args.get("tech_group_id"), must_change_password=bool(args.get("must_change_password", False)),
+        tech_group_id=args.get("tech_group_id"),
+        must_change_password=bool(args.get("must_change_password", False)),
         password_changed_at=None,
     )
     session.add(user)
@@ -71,7 +72,7 @@ async def save_settings(session: AsyncSession, args: dict[str, Any]) -> dict[str
 
 
 async def admin_set_password(session: AsyncSession, args: dict[str, Any]) -> dict[str, Any]:
-    """What an administrator's password reset does to the user row (§9: forced change if the setting says so)."""
+    """What an administrator's password reset does to the user row (§9: forced change per the setting)."""
     user = await _user(session, args["email"])
     user.password_hash = hash_password(args["password"])
     user.must_change_password = bool(await get_setting(session, "global", GLOBAL_OWNER_ID,

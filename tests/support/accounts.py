@@ -52,8 +52,10 @@ def create_user(
     tech_group_id: int | None = None, has_technician_seat: bool = False, must_change_password: bool = False,
 ) -> Account:
     email = email or f"{role.replace('_', '-')}{next(_serial)}@example.test"
-    result = seed(server, "create_user", role=role, email=email, password=password, tech_group_id=tech_group_id,
-                  has_technician_seat=has_technician_seat, must_change_password=must_change_password)
+    result = seed(
+        server, "create_user", role=role, email=email, password=password, tech_group_id=tech_group_id,
+        has_technician_seat=has_technician_seat, must_change_password=must_change_password,
+    )
     return Account(id=result["id"], email=email, password=password, role=role)
 
 
@@ -92,7 +94,9 @@ def post(client: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Respons
     return client.post(path, json=body, headers=csrf_headers(client))
 
 
-def login(client: httpx.Client, account: Account, app: str = "admin", password: str | None = None) -> httpx.Response:
+def login(
+    client: httpx.Client, account: Account, app: str = "admin", password: str | None = None
+) -> httpx.Response:
     return post(client, "/api/auth/login",
                 {"email": account.email, "password": password or account.password, "app": app})
 

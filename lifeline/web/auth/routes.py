@@ -92,7 +92,9 @@ async def enrolment(who: PartialSignInDep, db: DbDep) -> dict[str, str]:
 async def confirm_enrolment(
     request: Request, body: CodeBody, who: PartialSignInDep, services: ServicesDep, db: DbDep
 ) -> JSONResponse:
-    result = await sign_in.do_confirm_enrolment(db, who.web_session, who.user, code=body.code, now=services.now())
+    result = await sign_in.do_confirm_enrolment(
+        db, who.web_session, who.user, code=body.code, now=services.now()
+    )
     return step_response(request, result, body)
 
 
@@ -107,7 +109,7 @@ async def change_password(
 
 
 async def logout(request: Request, db: DbDep) -> JSONResponse:
-    """Ends the server-side session whatever its stage; answering 200 even without one keeps logout idempotent."""
+    """Ends the server-side session whatever its stage; 200 even without one, so logout is idempotent."""
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
         await sign_in.do_sign_out(db, token)
@@ -125,7 +127,9 @@ async def me(who: PartialSignInDep, services: ServicesDep, db: DbDep) -> dict[st
             "has_technician_seat": sign_in_policy.is_technician(user),
         },
         "stage": who.web_session.stage,
-        "two_step": {"enrolled": user.totp_enrolled, "required": await sign_in_policy.two_step_required(db, user)},
+        "two_step": {
+            "enrolled": user.totp_enrolled, "required": await sign_in_policy.two_step_required(db, user),
+        },
         "password_expires_in_days": await sign_in.expiry_notice_days(db, user, services.now()),
         "password_policy": {"minimum": (await sign_in_policy.password_policy(db)).minimum.name.lower()},
     }
