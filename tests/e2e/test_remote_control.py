@@ -1,0 +1,298 @@
+"""Remote desktop end to end: real server process, the real agent on Xvfb, the Technician Console in Chromium.
+
+The customer's side is a private Xvfb running xterm (and twm for the window
+drag); the agent is started as `lifeline agent --server … --pin …` and its
+Tk permission prompt is answered with xdotool, as a customer would (focus the
+window, press Return). The technician's side is the real console page: the
+panel's buttons, the canvas, Playwright's mouse and keyboard. Outcomes are
+checked on the X side (files created by typed commands, window positions,
+X clipboard), and every wait polls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+for _tool in ("Xvfb", "xterm", "chromium", "xdotool", "twm", "xwininfo"):
+    if shutil.which(_tool) is None:
+        pytest.skip(f"{_tool} is not installed", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page  # noqa: E402
+from websockets.sync.client import connect  # noqa: E402
+
+from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
+from tests.support.accounts import create_tech_group  # noqa: E402
+from tests.support.remote import (  # noqa: E402
+    SCREEN_H,
+    SCREEN_W,
+    Cutter,
+    agent,
+    answer_prompt,
+    window_position,
+    x_client,
+    xdotool,
+    xvfb,
+)
+from tests.support.servers import ServerProcess  # noqa: E402
+from tests.support.sessions import Tech, enter_pin, session_seed, technician, wait_for  # noqa: E402
+
+TWMRC = 'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\n'
+
+
+# ===== FIXTURES =====
+
+
+@pytest.fixture(scope="module")
+def xdisplay() -> Iterator[str]:
+    with xvfb() as display:
+        yield display
+
+
+@pytest.fixture
+def xterm(xdisplay: str) -> Iterator[None]:
+    with x_client(xdisplay, "xterm", "-geometry", "80x24+0+0", "-e", "sh"):
+        wait_for(lambda: xdotool(xdisplay, "search", "--class", "xterm", check=False), "xterm mapped")
+        yield
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+# ===== HELPERS =====
+
+
+def new_session(server: ServerProcess, tech: Tech) -> tuple[str, str]:
+    created = tech.ok("/api/console/sessions", {"method": "pin", "name": "Carol", "fields": {}})
+    return created["pin"], created["session"]["lsid"]
+
+
+def pick_up(tech: Tech, lsid: str) -> None:
+    def status() -> str:
+        return str(tech.get(f"/api/console/sessions/{lsid}")["session"]["status"])
+
+    wait_for(lambda: status() in ("waiting", "active"), "the customer's agent to join")
+    if status() == "waiting":
+        tech.ok(f"/api/console/sessions/{lsid}/pickup")
+    wait_for(lambda: status() == "active", "the session to become active")
+
+
+def open_console(page: Page, tech: Tech, lsid: str) -> None:
+    page.context.add_cookies([{"name": k, "value": v, "url": tech.server.url} for k, v in tech.client.cookies.items()])
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tech.server.url)
+    page.goto(f"{tech.server.url}/console")
+    page.locator(f"[data-lsid='{lsid}']").first.click()
+    page.locator(f"[data-remote-panel='{lsid}']").wait_for()
+
+
+def panel(page: Page, lsid: str) -> str:
+    return f"[data-remote-panel='{lsid}']"
+
+
+def start(page: Page, lsid: str, mode: str, display: str) -> None:
+    page.locator(f"{panel(page, lsid)} [data-action='remote-{mode}']").click()
+    answer_prompt(display)
+    page.locator(f"{panel(page, lsid)}[data-streaming='true']").wait_for()
+    page.wait_for_function(f"document.querySelector(\"{panel(page, lsid)} canvas\").width === {SCREEN_W}")
+
+
+def at(page: Page, lsid: str, x: int, y: int) -> tuple[float, float]:
+    """Page coordinates of remote pixel (x, y) on the (scaled) canvas."""
+    box = page.locator(f"{panel(page, lsid)} canvas").bounding_box()
+    assert box is not None
+    return box["x"] + (x + 0.5) * box["width"] / SCREEN_W, box["y"] + (y + 0.5) * box["height"] / SCREEN_H
+
+
+def type_command(page: Page, lsid: str, command: str) -> None:
+    page.mouse.click(*at(page, lsid, 200, 150))  # into the xterm: focus follows the pointer
+    page.keyboard.type(command)
+    page.keyboard.press("Enter")
+
+
+def relay_socket(tech: Tech, lsid: str):  # type: ignore[no-untyped-def]
+    """A hand-crafted viewer websocket with the technician's cookie (what a hostile page could send)."""
+    cookie = "; ".join(f"{k}={v}" for k, v in tech.client.cookies.items())
+    ws = connect(tech.server.url.replace("http://", "ws://") + f"/remote/ws/{lsid}",
+                 additional_headers={"Cookie": cookie}, open_timeout=10)
+    ws.send(json.dumps({"type": "hello", "versions": [1], "role": "viewer"}))
+    assert json.loads(ws.recv(timeout=10))["type"] == "welcome"
+    return ws
+
+
+def next_of(ws, kind: str) -> dict:  # type: ignore[no-untyped-def]
+    while True:
+        raw = ws.recv(timeout=20)
+        if isinstance(raw, str) and json.loads(raw)["type"] == kind:
+            return json.loads(raw)
+
+
+# ===== TESTS =====
+
+
+def test_pin_join_consent_typing_drag_clipboard_and_revoke(
+    sqlite_server: ServerProcess, xdisplay: str, xterm: None, page: Page, tmp_path: Path
+) -> None:
+    group = create_tech_group(sqlite_server, "Remote")
+    tech = technician(sqlite_server, group)
+    pin, lsid = new_session(sqlite_server, tech)
+    with agent(sqlite_server.url, xdisplay, tmp_path / "agent.log", "--pin", pin):
+        pick_up(tech, lsid)
+        open_console(page, tech, lsid)
+        start(page, lsid, "control", xdisplay)
+
+        typed = tmp_path / f"typed-{uuid.uuid4().hex[:8]}"
+        type_command(page, lsid, f"touch {typed}")
+        wait_for(typed.exists, f"{typed} created by the command typed in the console")
+
+        clip = X11Clipboard(xdisplay)
+        try:  # customer -> technician
+            clip.set_text("copied by the customer")
+            wait_for(lambda: page.locator(f"{panel(page, lsid)} [data-remote-clipboard]").input_value()
+                     == "copied by the customer", "customer clipboard shown in the console")
+            reader = X11Clipboard(xdisplay)  # technician -> customer
+            try:
+                page.evaluate("navigator.clipboard.writeText('from the technician')")
+                page.locator(f"{panel(page, lsid)} canvas").focus()
+                wait_for(lambda: reader.get_text() == "from the technician", "technician clipboard on the X side")
+            finally:
+                reader.close()
+        finally:
+            clip.close()
+
+        with x_client(xdisplay, "twm", "-f", str(_twmrc(tmp_path))), \
+                x_client(xdisplay, "xterm", "-title", "dragme", "-geometry", "30x5+500+300", "-e", "sh"):
+            wait_for(lambda: _position_or_none(xdisplay, "dragme"), "window under twm")
+            x0, y0 = window_position(xdisplay, "dragme")
+            title_y = y0 - 8  # twm's title bar is right above the client window
+            page.mouse.move(*at(page, lsid, x0 + 40, title_y))
+            page.mouse.down()
+            for step in range(1, 11):
+                page.mouse.move(*at(page, lsid, x0 + 40 + 20 * step, title_y + 15 * step))
+            page.mouse.up()
+            wait_for(lambda: _moved(xdisplay, (x0, y0), (200, 150)), "window dragged by about (200, 150)")
+
+        xdotool(xdisplay, "key", "Pause")  # the customer revokes everything
+        page.locator(f"{panel(page, lsid)}[data-streaming='false']").wait_for()
+        after = tmp_path / "after-revoke"
+        with contextlib.closing(relay_socket(tech, lsid)) as ws:  # even hand-crafted input is dropped now
+            ws.send(json.dumps({"type": "start", "mode": "control"}))
+            for ch in f"touch {after}\n":
+                code = "Enter" if ch == "\n" else ("Space" if ch == " " else None)
+                key = {"type": "key", "code": code or "KeyA", "down": True, **({} if code else {"key": ch})}
+                ws.send(json.dumps(key))
+                ws.send(json.dumps({**key, "down": False}))
+        type_command(page, lsid, f"touch {after}")
+        marker = tmp_path / "marker"
+        assert not after.exists()
+        assert not marker.exists()
+
+
+def _twmrc(tmp_path: Path) -> Path:
+    path = tmp_path / "twmrc"
+    path.write_text(TWMRC)
+    return path
+
+
+def _position_or_none(display: str, name: str) -> tuple[int, int] | None:
+    try:
+        return window_position(display, name)
+    except Exception:
+        return None
+
+
+def _moved(display: str, before: tuple[int, int], by: tuple[int, int]) -> bool:
+    x, y = window_position(display, "dragme")
+    return abs(x - before[0] - by[0]) <= 6 and abs(y - before[1] - by[1]) <= 6
+
+
+def test_view_only_technician_cannot_inject_even_by_hand(
+    sqlite_server: ServerProcess, xdisplay: str, xterm: None, page: Page, tmp_path: Path
+) -> None:
+    group = create_tech_group(sqlite_server, "Viewers")
+    session_seed(sqlite_server, "set_permission", group_id=group, key="launch_remote_control", allowed=False)
+    tech = technician(sqlite_server, group)
+    pin, lsid = new_session(sqlite_server, tech)
+    with agent(sqlite_server.url, xdisplay, tmp_path / "agent.log", "--pin", pin):
+        pick_up(tech, lsid)
+        open_console(page, tech, lsid)
+        assert page.locator(f"{panel(page, lsid)} [data-action='remote-control']").is_hidden()
+        start(page, lsid, "view", xdisplay)
+        with contextlib.closing(relay_socket(tech, lsid)) as ws:
+            ws.send(json.dumps({"type": "start", "mode": "control"}))
+            assert "Launch remote control" in next_of(ws, "refused")["reason"]
+            ws.send(json.dumps({"type": "start", "mode": "view"}))
+            target = tmp_path / "injected"
+            ws.send(json.dumps({"type": "mouse_button", "button": 0, "down": True, "x": 200, "y": 150}))
+            ws.send(json.dumps({"type": "mouse_button", "button": 0, "down": False, "x": 200, "y": 150}))
+            for ch in f"touch {target}":
+                code = "Space" if ch == " " else "KeyA"
+                ws.send(json.dumps({"type": "key", "code": code, "down": True, "key": ch}))
+                ws.send(json.dumps({"type": "key", "code": code, "down": False, "key": ch}))
+            ws.send(json.dumps({"type": "key", "code": "Enter", "down": True}))
+            ws.send(json.dumps({"type": "key", "code": "Enter", "down": False}))
+            ws.send(json.dumps({"type": "stop"}))
+            next_of(ws, "state")
+        probe = tmp_path / "probe"  # the view-only console itself types nothing either
+        type_command(page, lsid, f"touch {probe}")
+        page.wait_for_timeout(300)
+        assert not target.exists() and not probe.exists()
+
+
+def test_technician_outside_the_session_cannot_connect(sqlite_server: ServerProcess, tmp_path: Path) -> None:
+    group = create_tech_group(sqlite_server, "Others")
+    owner, stranger = technician(sqlite_server, group), technician(sqlite_server, group)
+    pin, lsid = new_session(sqlite_server, owner)
+    enter_pin(sqlite_server, pin)
+    pick_up(owner, lsid)
+    cookie = "; ".join(f"{k}={v}" for k, v in stranger.client.cookies.items())
+    with pytest.raises(Exception) as refused:
+        with connect(sqlite_server.url.replace("http://", "ws://") + f"/remote/ws/{lsid}",
+                     additional_headers={"Cookie": cookie}, open_timeout=10) as ws:
+            ws.send(json.dumps({"type": "hello", "versions": [1], "role": "viewer"}))
+            ws.recv(timeout=10)
+    assert "1008" in str(refused.value) or "403" in str(refused.value)
+
+
+def test_agent_reconnects_after_network_loss_and_the_viewer_resumes(
+    sqlite_server: ServerProcess, xdisplay: str, xterm: None, page: Page, tmp_path: Path
+) -> None:
+    group = create_tech_group(sqlite_server, "Flaky")
+    tech = technician(sqlite_server, group)
+    pin, lsid = new_session(sqlite_server, tech)
+    cutter = Cutter(int(sqlite_server.url.rsplit(":", 1)[1]))
+    try:
+        with agent(f"http://127.0.0.1:{cutter.port}", xdisplay, tmp_path / "agent.log", "--pin", pin):
+            pick_up(tech, lsid)
+            open_console(page, tech, lsid)
+            start(page, lsid, "control", xdisplay)
+            before = cutter.accepted
+            cutter.cut()
+            wait_for(lambda: cutter.accepted > before, "the agent to reconnect through the proxy")
+            page.locator(f"{panel(page, lsid)}[data-streaming='true']").wait_for()
+            resumed = tmp_path / "after-reconnect"
+            wait_for(lambda: (type_command(page, lsid, f"touch {resumed}"), resumed.exists())[1] or
+                     _wait_file(resumed), "typing works again in the same viewer")
+    finally:
+        cutter.close()
+
+
+def _wait_file(path: Path) -> bool:
+    try:
+        wait_for(path.exists, str(path), deadline_s=3.0)
+        return True
+    except AssertionError:
+        return False
