@@ -31,6 +31,8 @@ from lifeline.web.console_api import routes as console_api_routes
 from lifeline.web.customer_api import routes as customer_api_routes
 from lifeline.web.errors import lifeline_error_handler, validation_error_handler
 from lifeline.web.live import routes as live_routes
+from lifeline.web.console import routes as console_page_routes
+from lifeline.web.customer import routes as customer_page_routes
 from lifeline.web.relay import routes as relay_routes
 from lifeline.web.live import workers as session_workers
 from lifeline.web.session_admin import routes as session_admin_routes
@@ -95,6 +97,8 @@ ROUTERS = [
     customer_api_routes.include_routes,  # /api/customer and /channel/{token}/start
     session_admin_routes.include_routes,  # /api/admin/sessions (Sessions tab)
     live_routes.include_routes,  # /ws/console and /ws/customer/{lsid}
+    console_page_routes.include_routes,  # /console page (the Technician Console shell)
+    customer_page_routes.include_routes,  # customer pages: /, /pin, /join, /channel, /session
     relay_routes.include_routes,  # /agent/ws, /remote/ws/{lsid}, /agent download (lifeline.web.relay)
     session_workers.include_routes,  # session scheduler start/stop
     api_accounts_routes.include_routes,  # /api/admin/api-accounts (integration accounts)

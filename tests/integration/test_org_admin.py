@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -505,3 +506,15 @@ def test_cli_lists_what_the_api_created(org: Org) -> None:
         "admin", "assign-channel", "--channel-id", "11", "--group-id", str(org.group_a), "--json", check=False
     )
     assert failed.returncode == 1 and json.loads(failed.stdout)["error"] == "invalid_input"
+
+
+def test_demo_seed_runs_once_and_its_logins_work(org: Org) -> None:
+    first = json.loads(org.server.cli("demo", "seed", "--json").stdout)
+    second = json.loads(org.server.cli("demo", "seed", "--json").stdout)
+    assert (first["created"], second["created"]) == (True, False)
+    assert [login["email"] for login in first["logins"]] == [login["email"] for login in second["logins"]]
+    with closing(login(org.server, "admin@demo.lifeline.test", first["password"])) as demo_admin:
+        me = ok(demo_admin.get("/api/admin/me"))
+        assert me["role"] == "admin" and len(me["assigned_tech_group_ids"]) == 1
+        (group,) = me["assigned_tech_group_ids"]
+        assert ok(demo_admin.get(f"/api/admin/tech-groups/{group}"))["channel_ids"] == [1, 2]

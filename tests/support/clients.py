@@ -13,7 +13,11 @@ from tests.support.servers import ServerProcess
 
 
 def login(server: ServerProcess, email: str, password: str, *, app: str = "admin") -> httpx.Client:
-    """A client signed in all the way (stage "full"); raises if the server asks for another step."""
+    """A client signed in all the way (stage "full"); raises if the server asks for another step.
+
+    The client has already been used, so httpx refuses `with` on it: close it, or wrap it in
+    `contextlib.closing`.
+    """
     client = server.client()
     client.get("/healthz")  # receives the ll_csrf cookie
     client.headers["X-CSRF-Token"] = client.cookies["ll_csrf"]

@@ -1,0 +1,1 @@
+"""The Technician Console page (/console); its data comes from /api/console (docs/technician-console.md)."""
