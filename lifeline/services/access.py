@@ -14,9 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.domain.authorization import Action, Actor, decide
 from lifeline.domain.org_tree import expand_subtrees
-from lifeline.domain.roles import AdminRights, Role
+from lifeline.domain.roles import AdminRights, RightsMode, Role
 from lifeline.errors import NotFound, PermissionDenied
 from lifeline.store.org import AdminAssignment, AdminGroup, TechGroup, User
+
+
+# Restricted with no grant: every tab and group-scoped action is refused. Built directly
+# because AdminRights.parse rightly refuses this combination from user input.
+NO_ADMIN_RIGHTS = AdminRights(mode=RightsMode.RESTRICTED, grants=frozenset())
 
 
 async def tech_group_parents(session: AsyncSession) -> dict[int, int | None]:
@@ -35,6 +40,10 @@ async def load_actor(session: AsyncSession, user: User) -> Actor:
                 rights = AdminRights.parse(
                     group.rights_mode, group.grants or (), command_center_only=group.command_center_only
                 )
+            elif group is not None:
+                # A disabled Administrator Group is inactive (L85): its members keep no
+                # administrative right at all, rather than falling back to standard rights.
+                rights = NO_ADMIN_RIGHTS
         roots = (await session.scalars(
             select(AdminAssignment.tech_group_id).where(AdminAssignment.admin_id == user.id)
         )).all()
