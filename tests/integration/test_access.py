@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from lifeline.domain.authorization import Action, decide, visible_admin_tabs
@@ -14,7 +15,7 @@ from lifeline.store.org import AdminAssignment, AdminGroup, TechGroup, User
 
 async def test_member_of_disabled_admin_group_keeps_no_admin_rights(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'access.db'}"
-    upgrade(url)
+    await asyncio.to_thread(upgrade, url)  # Alembic's env runs its own event loop
     db = Database(url)
     try:
         async with db.session() as session:
