@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULT_PORT = 8000
 DEFAULT_HOST = "127.0.0.1"  # bind to loopback unless the operator says otherwise
 DEFAULT_VAR_DIR = Path("var")
+TEST_ENV = "test"  # LIFELINE_ENV value that unlocks test-only knobs (the test clock)
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -34,6 +35,9 @@ class Config:
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "lifeline@localhost"
+    sms_gateway_url: str | None = None  # generic HTTP SMS gateway; None = SMS text goes to the log
+    env: str = "production"
+    test_clock_file: Path | None = None  # honoured only when env == "test": see services/test_clock.py
     node_name: str = "node-1"
     run_jobs: bool = True
     realtime_max_integrations: int = 2000  # /nw subscribers at once; the seed's appliance allows 30
@@ -46,6 +50,8 @@ class Config:
         database_url = env.get("LIFELINE_DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'lifeline.db'}"
         host = env.get("LIFELINE_HOST", DEFAULT_HOST)
         port = int(env.get("LIFELINE_PORT", str(DEFAULT_PORT)))
+        environment = env.get("LIFELINE_ENV", "production").strip().lower() or "production"
+        clock_file = env.get("LIFELINE_TEST_CLOCK_FILE") if environment == TEST_ENV else None
         return cls(
             database_url=normalise_database_url(database_url),
             bus_url=env.get("LIFELINE_BUS_URL") or None,
@@ -56,6 +62,9 @@ class Config:
             smtp_host=env.get("LIFELINE_SMTP_HOST") or None,
             smtp_port=int(env.get("LIFELINE_SMTP_PORT", "25")),
             mail_from=env.get("LIFELINE_MAIL_FROM", "lifeline@localhost"),
+            sms_gateway_url=env.get("LIFELINE_SMS_GATEWAY_URL") or None,
+            env=environment,
+            test_clock_file=Path(clock_file) if clock_file else None,
             node_name=env.get("LIFELINE_NODE_NAME", f"node-{os.getpid()}"),
             run_jobs=_bool(env.get("LIFELINE_RUN_JOBS"), True),
             realtime_max_integrations=int(env.get("LIFELINE_REALTIME_MAX_INTEGRATIONS", "2000")),

@@ -59,7 +59,10 @@ def parse_post_to_url_config(value: object) -> PostToUrlConfig:
             raise InvalidInput(f"post_to_url: unknown trigger {trigger!r}; use {valid}.",
                                field="post_to_url.urls") from None
         if url:
-            urls[parsed] = check_post_url(str(url))
+            try:
+                urls[parsed] = check_post_url(str(url))
+            except InvalidInput as exc:  # name the setting's field, so the form marks the right input
+                raise InvalidInput(f"post_to_url: {exc.message}", field="post_to_url.urls") from None
     try:
         fmt = PostFormat(value.get("format", PostFormat.FORM.value))
     except ValueError:

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lifeline.domain.ip_rules import ALLOW_ALL, ip_rule_from_value
+from lifeline.domain.post_to_url_config import PostToUrlConfig, parse_post_to_url_config
 from lifeline.errors import InvalidInput
 
 
@@ -128,6 +129,7 @@ S_PRIVATE_FIELDS = "Custom fields (private sessions)"
 S_SESSION_MANAGEMENT = "Session management"
 S_SCHEDULING = "No technician available and Scheduling"
 S_TECHNICIAN = "Technician"
+S_EXPORT = "Exporting session data"
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,11 @@ def _validate_private_fields(value: object) -> list[dict[str, Any]]:
             raise _fail(key, f"{key}: custom field {number} lists a choice twice.")
         result.append({"enabled": enabled, "mandatory": mandatory, "type": data["type"], "choices": choices})
     return result
+
+
+def _validate_post_to_url(value: object) -> dict[str, Any]:
+    """One parser for the Post-to-URL shape: the delivery job reads what this returns."""
+    return parse_post_to_url_config(value).as_value()
 
 
 # ---- scalar validators --------------------------------------------------------------------------
@@ -575,6 +582,14 @@ SETTINGS: tuple[SettingDef, ...] = (
             S_CUSTOM_FIELDS,
         )
         for n in range(1, CUSTOM_FIELD_COUNT + 1)
+    ),
+    _b(
+        "hide_post_session_urls",
+        "Hide post session URLs",
+        G,
+        False,
+        S_EXPORT,
+        description="Part 2 §14: Administrators must click Show URLs to see a group's Post-to-URL URLs.",
     ),
     _c(
         "customer_survey_issued_by",
@@ -866,6 +881,16 @@ SETTINGS: tuple[SettingDef, ...] = (
         _DEFAULT_SURVEY,
         _survey_validator("technician_survey"),
         S_TECH_SURVEY,
+    ),
+    _j(
+        "post_to_url",
+        "Exporting session data (Post-to-URL)",
+        TG,
+        PostToUrlConfig().as_value(),
+        _validate_post_to_url,
+        S_EXPORT,
+        description="{urls: {trigger: url}, format: form|xml|json, omit_chat_text, omit_chat_from_storage}; "
+        "triggers: every_start, first_start, end, suspend, console_closed.",
     ),
     _j(
         "private_custom_fields",

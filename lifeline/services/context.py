@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from lifeline.bus import Bus
 from lifeline.config import Config
+from lifeline.services.test_clock import offset
 from lifeline.store.engine import Database
 
 
@@ -27,4 +28,7 @@ class Services:
     clock: Callable[[], datetime] = field(default=system_clock)
 
     def now(self) -> datetime:
-        return self.clock()
+        """The clock every use case reads; moved only by the test clock of `LIFELINE_ENV=test`."""
+        if self.config.test_clock_file is None:
+            return self.clock()
+        return self.clock() + offset(self.config.test_clock_file)

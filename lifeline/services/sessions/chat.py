@@ -1,7 +1,8 @@
 """Chat, typing, notes and inline edits of a session's fields (spec part1 §6, part2 §5).
 
 Chat lines and notes are history rows (they feed reports and Post-to-URL);
-typing indicators are ephemeral and published without a row.
+typing indicators are ephemeral and published without a row. Customer lines
+pass a per-session flood guard first (`chat_flood.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lifeline.domain.session_state import TERMINAL_STATUSES, SessionStatus
 from lifeline.domain.surveys import validate_session_fields
 from lifeline.errors import Conflict, InvalidInput, PermissionDenied
 from lifeline.services.events import publish_rollback_unsafe
+from lifeline.services.sessions.chat_flood import CUSTOMER_CHAT
 from lifeline.services.sessions.config import load_permissions
 from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event, session_subject
 from lifeline.store.org import User
@@ -53,6 +55,8 @@ async def do_send_chat(db: AsyncSession, bus: Bus, s: SupportSession, *, text: s
         s.last_technician_action_at = now
     elif not s.chat_enabled:
         raise PermissionDenied("Chat is turned off in this session.")
+    elif actor.kind == "customer":
+        CUSTOMER_CHAT.check(s.id, now)
     if s.first_chat_at is None and not technicians_only:
         s.first_chat_at = now
     s.last_activity_at = now

@@ -1,8 +1,7 @@
 """Reading the settings and permissions that steer a session, as typed domain objects.
 
 Values come from `services.settings.get_settings` and
-`services.permissions.get_permissions` (catalog defaults for missing rows);
-Post-to-URL, which the catalog does not list yet, is read here. Which owner
+`services.permissions.get_permissions` (catalog defaults for missing rows). Which owner
 a session reads from follows spec part1 §28: a channel session reads its
 channel's Time-outs, T&C and no-technician block, a private session its
 Technician Group's.
@@ -14,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.domain.no_technician import NoTechnicianAction, NoTechnicianPolicy
@@ -24,7 +22,7 @@ from lifeline.domain.settings_catalog import Owner, setting
 from lifeline.domain.timeouts import Alarm, TimeoutPolicy
 from lifeline.services.permissions import get_permissions
 from lifeline.services.settings import get_settings
-from lifeline.store.settings import GLOBAL_OWNER_ID, SettingValue
+from lifeline.store.settings import GLOBAL_OWNER_ID
 
 #: Post-to-URL is configured per Technician Group under this key (part2 §14).
 POST_TO_URL_KEY = "post_to_url"
@@ -102,13 +100,9 @@ async def console_limits(db: AsyncSession, tech_group_id: int | None) -> Console
 
 
 async def post_to_url_config(db: AsyncSession, tech_group_id: int | None) -> PostToUrlConfig | None:
+    """The group's Post-to-URL setting (catalog key `post_to_url`); None when it posts nowhere."""
     if tech_group_id is None:
         return None
-    value = await db.scalar(
-        select(SettingValue.value).where(
-            SettingValue.owner_type == Owner.TECH_GROUP.value,
-            SettingValue.owner_id == tech_group_id,
-            SettingValue.key == POST_TO_URL_KEY,
-        )
-    )
-    return parse_post_to_url_config(value) if value else None
+    value = (await read_settings(db, Owner.TECH_GROUP, tech_group_id, (POST_TO_URL_KEY,)))[POST_TO_URL_KEY]
+    parsed = parse_post_to_url_config(value)
+    return parsed if parsed.urls else None

@@ -3,7 +3,7 @@
 Email uses aiosmtplib against `LIFELINE_SMTP_HOST`; SMS goes through an
 `SmsGateway` (spec part1 §17 → subst): `LoggingSmsGateway` writes the message
 to the log (the default, for installations without a provider) and
-`HttpSmsGateway` POSTs `{"to": …, "text": …}` as JSON to a provider URL.
+`HttpSmsGateway` POSTs `{"to": …, "text": …}` as JSON to `LIFELINE_SMS_GATEWAY_URL`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_S = 20
 SMS_TIMEOUT_S = 15
-SMS_GATEWAY_URL_KEY = "sms_gateway_url"  # Config.extra key naming the HTTP SMS provider
 
 
 async def send_email(config: Config, *, to: str, subject: str, body: str, reply_to: str | None = None) -> None:
@@ -70,5 +69,5 @@ class HttpSmsGateway:
 
 
 def make_sms_gateway(config: Config) -> SmsGateway:
-    url = config.extra.get(SMS_GATEWAY_URL_KEY)
-    return HttpSmsGateway(url) if url else LoggingSmsGateway()
+    """The HTTP gateway when `LIFELINE_SMS_GATEWAY_URL` is set, else the log (the default)."""
+    return HttpSmsGateway(config.sms_gateway_url) if config.sms_gateway_url else LoggingSmsGateway()

@@ -104,6 +104,22 @@ async def access_session_for_customer(db: AsyncSession, lsid: str, token: str) -
     return s
 
 
+async def access_session_for_external(db: AsyncSession, lsid: str, token: str) -> tuple[SupportSession,
+                                                                                       SessionParticipant]:
+    """An external technician's session, proven by the access token their one-time invitation was swapped for."""
+    if not token:
+        raise NotAuthenticated("This page needs the external technician's access token.")
+    found = (await db.execute(
+        select(SupportSession, SessionParticipant)
+        .join(SessionParticipant, SessionParticipant.session_id == SupportSession.id)
+        .where(SupportSession.lsid == lsid, SessionParticipant.role == "external",
+               SessionParticipant.access_token_hash == hash_token(token), SessionParticipant.left_at.is_(None))
+    )).first()
+    if found is None:
+        raise NotFound(SESSION_NOT_FOUND)
+    return found[0], found[1]
+
+
 async def waiting_queue(db: AsyncSession, s: SupportSession) -> list[tuple[int, datetime]]:
     """The (id, waiting since) entries of the queue `s` waits in."""
     query = select(SupportSession.id, SupportSession.waiting_at).where(

@@ -18,6 +18,7 @@ from lifeline.services.sessions import chat, entry, lifecycle, surveys, views
 from lifeline.services.sessions.entry import customer_actor
 from lifeline.services.sessions.queue import access_session_for_customer
 from lifeline.store.sessions import SupportSession
+from lifeline.web.customer_api import external
 from lifeline.web.deps import DbDep, ServicesDep, client_ip
 
 
@@ -54,8 +55,6 @@ class SurveyBody(BaseModel):
     answers: dict[int, str | int]
 
 
-
-
 def _token(header: str | None, query: str | None) -> str:
     return header or query or ""
 
@@ -65,6 +64,7 @@ async def _entered(db: Any, s: SupportSession, token: str) -> dict[str, Any]:
 
 
 def include_routes(app: FastAPI) -> None:
+    external.include_routes(app)  # external technicians: no sign-in either, a token per participant
     # customer/pin, link, channel -> lifeline.services.sessions.entry
     @app.post("/api/customer/pin")
     async def enter_pin(body: PinBody, request: Request, db: DbDep, services: ServicesDep) -> dict[str, Any]:

@@ -29,7 +29,7 @@ def test_defaults_to_form_without_urls() -> None:
         ([], "post_to_url"),
         ({"colour": 1}, "post_to_url"),
         ({"urls": {"sometimes": "https://x.example/"}}, "post_to_url.urls"),
-        ({"urls": {"end": "ftp://x.example/"}}, "url"),
+        ({"urls": {"end": "ftp://x.example/"}}, "post_to_url.urls"),
         ({"format": "yaml"}, "post_to_url.format"),
         ({"omit_chat_text": "yes"}, "post_to_url.omit_chat_text"),
     ],

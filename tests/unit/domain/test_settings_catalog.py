@@ -435,3 +435,44 @@ def test_auto_transfer_to_itself_refused():
     check_consistency(Owner.CHANNEL, values, channel_number=4)
     with pytest.raises(InvalidInput, match="itself"):
         check_consistency(Owner.CHANNEL, values, channel_number=3)
+
+
+# ---- Post-to-URL (part2 §14) --------------------------------------------------------------------
+
+
+def test_post_to_url_is_a_tech_group_json_setting_and_hiding_its_urls_a_global_one():
+    definition = SETTING_BY_KEY["post_to_url"]
+    assert definition.owners == frozenset({Owner.TECH_GROUP}) and definition.kind == SettingKind.JSON
+    assert definition.default == {"urls": {}, "format": "form", "omit_chat_text": False,
+                                  "omit_chat_from_storage": False}
+    hide = SETTING_BY_KEY["hide_post_session_urls"]
+    assert hide.owners == frozenset({Owner.GLOBAL}) and hide.kind == SettingKind.BOOL and hide.default is False
+
+
+def test_post_to_url_validates_through_the_domain_parser():
+    saved = validate_setting("post_to_url", {"urls": {"end": " https://crm.example/end ", "every_start": ""},
+                                             "format": "json"}, "tech_group")
+    assert saved == {"urls": {"end": "https://crm.example/end"}, "format": "json", "omit_chat_text": False,
+                     "omit_chat_from_storage": False}
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ({"urls": {"sometimes": "https://crm.example/"}}, "unknown trigger 'sometimes'"),
+        ({"format": "csv"}, "format must be form, xml or json"),
+        ({"urls": {"end": "ftp://crm.example/"}}, "absolute http:// or https:// URL"),
+        ({"omit_chat_text": "yes"}, "omit_chat_text must be true or false"),
+        ({"colour": "red"}, "unknown field 'colour'"),
+    ],
+)
+def test_post_to_url_refusals(raw, fragment):
+    with pytest.raises(InvalidInput) as caught:
+        validate_setting("post_to_url", raw, "tech_group")
+    assert fragment in caught.value.message
+    assert caught.value.field.startswith("post_to_url")
+
+
+def test_post_to_url_is_not_a_channel_setting():
+    with pytest.raises(InvalidInput):
+        validate_setting("post_to_url", {}, "channel")
