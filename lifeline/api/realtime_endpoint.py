@@ -196,7 +196,10 @@ async def _send_now(ws: WebSocket, message: dict[str, Any]) -> None:
 async def realtime_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     hub: RealtimeHub = websocket.app.state.realtime_hub
-    chosen = select_subprotocol(parse_subprotocol_header(websocket.headers.get("sec-websocket-protocol")))
+    # wsproto hands the offered names over in the scope (not the headers); other servers may not.
+    offered = list(websocket.scope.get("subprotocols") or []) or \
+        parse_subprotocol_header(websocket.headers.get("sec-websocket-protocol"))
+    chosen = select_subprotocol(offered)
     if chosen is None:
         await websocket.send_denial_response(PlainTextResponse("Unsupported WebSocket subprotocol", 400))
         return
