@@ -45,7 +45,7 @@ from tests.support.remote import (  # noqa: E402
 from tests.support.servers import ServerProcess  # noqa: E402
 from tests.support.sessions import Tech, enter_pin, session_seed, technician, wait_for  # noqa: E402
 
-TWMRC = 'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\n'
+TWMRC = 'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\nMoveDelta 1\nButton1 = : title : f.move\n'
 
 
 # ===== FIXTURES =====
@@ -147,6 +147,7 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
     sqlite_server: ServerProcess, xdisplay: str, xterm: None, page: Page, tmp_path: Path
 ) -> None:
     group = create_tech_group(sqlite_server, "Remote")
+    session_seed(sqlite_server, "set_permission", group_id=group, key="clipboard_sync", allowed=True)
     tech = technician(sqlite_server, group)
     pin, lsid = new_session(sqlite_server, tech)
     with agent(sqlite_server.url, xdisplay, tmp_path / "agent.log", "--pin", pin):
@@ -177,7 +178,7 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
                 x_client(xdisplay, "xterm", "-title", "dragme", "-geometry", "30x5+500+300", "-e", "sh"):
             wait_for(lambda: _position_or_none(xdisplay, "dragme"), "window under twm")
             x0, y0 = window_position(xdisplay, "dragme")
-            title_y = y0 - 8  # twm's title bar is right above the client window
+            title_y = y0 - 13  # the middle of twm's 27-px title bar, right above the client window
             page.mouse.move(*at(page, lsid, x0 + 40, title_y))
             page.mouse.down()
             for step in range(1, 11):
@@ -185,20 +186,27 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
             page.mouse.up()
             wait_for(lambda: _moved(xdisplay, (x0, y0), (200, 150)), "window dragged by about (200, 150)")
 
-        xdotool(xdisplay, "key", "Pause")  # the customer revokes everything
-        page.locator(f"{panel(page, lsid)}[data-streaming='false']").wait_for()
-        after = tmp_path / "after-revoke"
-        with contextlib.closing(relay_socket(tech, lsid)) as ws:  # even hand-crafted input is dropped now
+        with contextlib.closing(relay_socket(tech, lsid)) as ws:  # a second viewer, already allowed
             ws.send(json.dumps({"type": "start", "mode": "control"}))
-            for ch in f"touch {after}\n":
-                code = "Enter" if ch == "\n" else ("Space" if ch == " " else None)
-                key = {"type": "key", "code": code or "KeyA", "down": True, **({} if code else {"key": ch})}
-                ws.send(json.dumps(key))
-                ws.send(json.dumps({**key, "down": False}))
-        type_command(page, lsid, f"touch {after}")
+            wait_for(lambda: next_of(ws, "state")["consent"]["control"], "second viewer streaming")
+            xdotool(xdisplay, "key", "Pause")  # the customer revokes everything
+            page.locator(f"{panel(page, lsid)}[data-streaming='false']").wait_for()
+            after = tmp_path / "after-revoke"
+            send_typing(ws, f"touch {after}\n")  # the relay passes it; the agent must drop it
+        start(page, lsid, "control", xdisplay)  # asking again works, and proves the keys above were dropped
         marker = tmp_path / "marker"
+        type_command(page, lsid, f"touch {marker}")
+        wait_for(marker.exists, "typing works again after a new consent")
         assert not after.exists()
-        assert not marker.exists()
+
+
+def send_typing(ws, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Hand-crafted key messages typing ``text`` (what a modified console could send)."""
+    for ch in text:
+        code = {"\n": "Enter", " ": "Space"}.get(ch, "KeyA")
+        key = {"type": "key", "code": code, "down": True, **({} if ch in "\n " else {"key": ch})}
+        ws.send(json.dumps(key))
+        ws.send(json.dumps({**key, "down": False}))
 
 
 def _twmrc(tmp_path: Path) -> Path:
@@ -238,12 +246,7 @@ def test_view_only_technician_cannot_inject_even_by_hand(
             target = tmp_path / "injected"
             ws.send(json.dumps({"type": "mouse_button", "button": 0, "down": True, "x": 200, "y": 150}))
             ws.send(json.dumps({"type": "mouse_button", "button": 0, "down": False, "x": 200, "y": 150}))
-            for ch in f"touch {target}":
-                code = "Space" if ch == " " else "KeyA"
-                ws.send(json.dumps({"type": "key", "code": code, "down": True, "key": ch}))
-                ws.send(json.dumps({"type": "key", "code": code, "down": False, "key": ch}))
-            ws.send(json.dumps({"type": "key", "code": "Enter", "down": True}))
-            ws.send(json.dumps({"type": "key", "code": "Enter", "down": False}))
+            send_typing(ws, f"touch {target}\n")
             ws.send(json.dumps({"type": "stop"}))
             next_of(ws, "state")
         probe = tmp_path / "probe"  # the view-only console itself types nothing either
