@@ -42,7 +42,7 @@ from tests.support.remote import (  # noqa: E402
     xdotool,
     xvfb,
 )
-from tests.support.servers import ServerProcess  # noqa: E402
+from tests.support.servers import NATS_URL, ServerProcess, base_env, fresh_database, migrate, start_server  # noqa: E402
 from tests.support.sessions import Tech, enter_pin, session_seed, technician, wait_for  # noqa: E402
 
 TWMRC = 'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\nMoveDelta 1\nButton1 = : title : f.move\n'
@@ -299,3 +299,36 @@ def _wait_file(path: Path) -> bool:
         return True
     except AssertionError:
         return False
+
+
+@pytest.fixture
+def two_nodes(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two server processes on one PostgreSQL database and the NATS bus."""
+    with fresh_database("postgresql", tmp_path) as database_url:
+        env = base_env(database_url, tmp_path / "var", LIFELINE_BUS_URL=NATS_URL)
+        migrate(env)
+        first = start_server({**env, "LIFELINE_NODE_NAME": "node-a"}, tmp_path / "a.log")
+        try:
+            second = start_server({**env, "LIFELINE_NODE_NAME": "node-b"}, tmp_path / "b.log")
+            try:
+                yield first, second
+            finally:
+                second.stop()
+        finally:
+            first.stop()
+
+
+def test_agent_on_one_process_viewer_on_another_over_nats(
+    two_nodes: tuple[ServerProcess, ServerProcess], xdisplay: str, xterm: None, page: Page, tmp_path: Path
+) -> None:
+    node_a, node_b = two_nodes
+    group = create_tech_group(node_a, "Cluster")
+    tech = technician(node_a, group, on=node_b)
+    pin, lsid = new_session(node_b, tech)
+    with agent(node_a.url, xdisplay, tmp_path / "agent.log", "--pin", pin):
+        pick_up(tech, lsid)
+        open_console(page, tech, lsid)
+        start(page, lsid, "control", xdisplay)
+        typed = tmp_path / "via-nats"
+        type_command(page, lsid, f"touch {typed}")
+        wait_for(typed.exists, "a command typed on node b reaching the agent on node a")
