@@ -24,6 +24,7 @@ from lifeline.errors import LifelineError
 from lifeline.services.context import Services
 from lifeline.store.engine import Database
 from lifeline.web.auth import routes as auth_routes
+from lifeline.web.admin_center import routes as admin_center_routes
 from lifeline.web.admin_api import routes as admin_api_routes
 from lifeline.web import api_accounts_routes
 from lifeline.web.console_api import replies as console_replies_routes
@@ -90,6 +91,7 @@ def _include_health(app: FastAPI) -> None:
 # Each entry adds one area's routes; keep in the order a reader meets them.
 ROUTERS = [
     _include_health,
+    admin_center_routes.include_routes,  # /admin page (the Administration Center shell)
     auth_routes.include_routes,  # /login pages and /api/auth
     admin_api_routes.include_routes,  # /api/admin JSON API (lifeline.web.admin_api)
     console_api_routes.include_routes,  # /api/console sessions, queue, presence
