@@ -8,7 +8,7 @@ mode=${1:-test}
 [ "$mode" = run ] && exit 0
 
 TEST_PACKAGES=(xvfb xauth x11-utils xdotool xterm x11-apps xclip chromium fonts-dejavu-core
-               postgresql nats-server x11vnc websockify novnc)
+               postgresql nats-server x11vnc websockify novnc twm python3-tk)
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
