@@ -103,6 +103,19 @@ def migrate(env: dict[str, str]) -> None:
                    capture_output=True, timeout=120)
 
 
+@contextmanager
+def running_server(backend: str, tmp_path: Path, **env_overrides: str) -> Iterator[ServerProcess]:
+    """A fresh database, migrated, and one server on it with extra environment; for module-scoped fixtures."""
+    with fresh_database(backend, tmp_path) as database_url:
+        env = base_env(database_url, tmp_path / "var", **env_overrides)
+        migrate(env)
+        proc = start_server(env, tmp_path / "server.log")
+        try:
+            yield proc
+        finally:
+            proc.stop()
+
+
 def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -> ServerProcess:
     port = port or free_port()
     env = {**env, "LIFELINE_PORT": str(port), "LIFELINE_HOST": "127.0.0.1"}
