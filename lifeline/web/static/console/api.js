@@ -5,6 +5,7 @@ import { ApiError, csrfToken, del, get, patch, post, put } from "/static/lib/api
 const base = (lsid) => `/api/console/sessions/${encodeURIComponent(lsid)}`;
 
 export const consoleApi = {
+  state: () => get("/api/console/state"),
   setPresence: (status) => post("/api/console/presence", { status }),
   createSession: (body) => post("/api/console/sessions", body),
   detail: (lsid) => get(base(lsid)),

@@ -83,5 +83,18 @@ const socket = new LiveSocket({
   onEvent: dispatch,
 });
 window.lifelineConsole = { state, socket, notify }; // for operators debugging from the browser console
-socket.start();
-loadReplies().catch(report);
+
+// Opening the console logs the technician in with the status they chose last time (part1 §22).
+// One request at a time on purpose: the first console request creates the presence row.
+async function logIn() {
+  const initial = await consoleApi.state();
+  if (initial.presence.status === "offline") {
+    const chosen = initial.presence.chosen_status;
+    await consoleApi.setPresence(chosen && chosen !== "offline" ? chosen : "available");
+  }
+}
+
+logIn().catch(report).finally(() => {
+  socket.start();
+  loadReplies().catch(report);
+});

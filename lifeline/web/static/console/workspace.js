@@ -160,7 +160,8 @@ function workspace(id) {
   const side = sidePanel(id, config, report);
   const root = h("div", { class: "tc-workspace", role: "tabpanel", dataset: { sessionId: String(id) } },
     h("div", { class: "tc-ws-head" }, title, badge, actions), banner,
-    h("div", { class: "tc-ws-body" }, chat, side));
+    // The remote-desktop panel (console/remote/mount.js) is prepended to .tc-ws-body, above the split.
+    h("div", { class: "tc-ws-body" }, h("div", { class: "tc-ws-split" }, chat, side)));
   function draw() {
     const session = s();
     if (!session) return;

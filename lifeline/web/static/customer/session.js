@@ -21,8 +21,10 @@ let current = null;
 let redirectUrl = null;
 let waitingTimer = null;
 let chat = null;
+let shown = null; // which screen is on show; re-rendering the same screen would lose scroll and input
 
-function show(node) {
+function show(node, screen = null) {
+  shown = screen;
   root.replaceChildren(node);
 }
 
@@ -59,14 +61,15 @@ function render(state) {
     return;
   }
   if (state.terms) {
+    if (shown === "terms") return;
     show(termsView(state.terms, {
       onAccept: () => customerApi.terms(lsid, token, true).then(render, failed),
       onDecline: () => customerApi.terms(lsid, token, false).then(render, failed),
-    }));
+    }), "terms");
     return;
   }
   if (state.status === "connecting") {
-    show(card("Connecting…", h("p", {}, "Please wait while we connect you.")));
+    if (shown !== "connecting") show(card("Connecting…", h("p", {}, "Please wait while we connect you.")), "connecting");
     return;
   }
   const view = ensureChat();
@@ -80,10 +83,16 @@ function render(state) {
   } else {
     view.setStatus("You are connected to a technician.", { chat: state.chat_enabled });
   }
-  if (root.firstChild !== view.node) show(view.node);
+  if (shown !== "chat") show(view.node, "chat");
 }
 
 function renderEnded(state) {
+  if (shown === "ended") return;
+  endedScreen(state);
+  shown = "ended";
+}
+
+function endedScreen(state) {
   if (state.close_reason === "aborted_no_technician" && redirectUrl) {
     window.location.assign(redirectUrl);
     return;

@@ -1,0 +1,242 @@
+"""Technician Console, customer pages and the Admin Center Sessions tab in Chromium, on a real server.
+
+Each actor has its own browser context (its own cookies and storage): the
+customer, two technicians and a Master Administrator. Everything is driven
+through the pages; the only shortcuts are the account and settings seeds.
+Waits are Playwright `expect` polls, never sleeps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from tests.support.accounts import (
+    Account,
+    create_master_admin,
+    create_tech_group,
+    create_technician,
+    save_group_settings,
+    seed,
+)
+from tests.support.servers import ServerProcess
+from tests.support.sessions import session_seed
+
+WAIT_MS = 20_000
+LONG_TERMS = "\n".join(f"{n}. The technician may view your screen only with your consent." for n in range(1, 80))
+TECH_SURVEY = {"mode": "rescue", "questions": [
+    {"text": "Was the problem solved?", "type": "dropdown", "answers": ["Yes", "Partly", "No", "Unknown", "N/A"],
+     "mandatory": True},
+    {"text": "What did you do?", "type": "open"},
+]}
+CUSTOMER_SURVEY = {"mode": "rescue", "questions": [
+    {"text": "How satisfied are you?", "type": "dropdown",
+     "answers": ["Very", "Quite", "Neutral", "Not really", "Not at all"], "mandatory": True},
+    {"text": "Anything else?", "type": "open"},
+]}
+
+
+class Actors:
+    """Browser contexts opened by a test; closed (and their page errors checked) at teardown."""
+
+    def __init__(self, browser: Browser, server: ServerProcess) -> None:
+        self.browser = browser
+        self.server = server
+        self.contexts: list[BrowserContext] = []
+        self.errors: list[str] = []
+
+    def page(self) -> Page:
+        context = self.browser.new_context(viewport={"width": 1360, "height": 860})
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def actors(browser: Browser, sqlite_server: ServerProcess) -> Iterator[Actors]:
+    opened = Actors(browser, sqlite_server)
+    try:
+        yield opened
+    finally:
+        opened.close()
+    assert not opened.errors, opened.errors
+
+
+def sign_in(page: Page, server: ServerProcess, account: Account, app: str = "console") -> None:
+    page.goto(f"{server.url}/login?app={app}")
+    page.locator("#email").fill(account.email)
+    page.locator("#password").fill(account.password)
+    page.locator("#login-submit").click()
+    page.wait_for_url(re.compile(rf"/{'console' if app == 'console' else 'admin'}$"), timeout=WAIT_MS)
+
+
+def open_console(actors: Actors, account: Account) -> Page:
+    page = actors.page()
+    sign_in(page, actors.server, account)
+    expect(page.locator("#tc-connection")).to_have_text("Connected", timeout=WAIT_MS)
+    return page
+
+
+def queue_row(console: Page, name: str, section: str | None = None) -> Locator:
+    rows = console.locator(".tc-row" + (f'[data-section="{section}"]' if section else ""))
+    return rows.filter(has=console.locator(".tc-row-name", has_text=name))
+
+
+def workspace(console: Page) -> Locator:
+    return console.locator(".tc-workspace:visible")
+
+
+def customer_pin_entry(actors: Actors, pin: str, name: str) -> Page:
+    customer = actors.page()
+    customer.goto(f"{actors.server.url}/")
+    customer.locator("#cu-pin").fill(pin)
+    customer.locator("#cu-name").fill(name)
+    customer.locator("#cu-pin-form button[type=submit]").click()
+    customer.wait_for_url(re.compile(r"/session/[0-9a-f]{32}$"), timeout=WAIT_MS)
+    return customer
+
+
+def create_pin(console: Page, name: str) -> str:
+    console.locator("#tc-new-session").click()
+    dialog = console.locator("dialog.tc-dialog[open]")
+    dialog.locator("#tc-new-field-0").fill(name)
+    dialog.get_by_role("button", name="Create").click()
+    pin = dialog.locator("#tc-new-pin")
+    expect(pin).to_have_text(re.compile(r"^\d{6}$"), timeout=WAIT_MS)
+    value = pin.inner_text()
+    dialog.get_by_role("button", name="Close").click()
+    return value
+
+
+def add_predefined_reply(console: Page, name: str, content: str) -> None:
+    console.locator("#tc-replies-manage").click()
+    dialog = console.locator("dialog.tc-dialog[open]")
+    editor = dialog.locator(".tc-reply-editor").last
+    editor.get_by_label("Name").fill(name)
+    editor.get_by_label("Content").fill(content)
+    editor.get_by_role("button", name="Add").click()
+    expect(dialog.locator(".tc-replies-list li strong", has_text=name)).to_be_visible(timeout=WAIT_MS)
+    dialog.get_by_role("button", name="Close").click()
+
+
+def admin_sessions_tab(actors: Actors, admin: Account, group_id: int) -> Page:
+    page = actors.page()
+    sign_in(page, actors.server, admin, app="admin")
+    expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+    page.locator(f'.admin-tree-item[data-type="tech_group"][data-id="{group_id}"] > .admin-tree-row').click()
+    page.get_by_role("tab", name="Sessions", exact=True).click()
+    return page
+
+
+def admin_row(admin: Page, name: str) -> Locator:
+    return admin.locator(".ss-table tbody tr").filter(has=admin.locator("td", has_text=name))
+
+
+def save_channel_settings(server: ServerProcess, channel_id: int, **values: Any) -> None:
+    seed(server, "save_settings", owner="channel", owner_id=channel_id, values=values)
+
+
+def test_pin_session_chat_reply_transfer_surveys_and_admin_view(
+    actors: Actors, sqlite_server: ServerProcess, artifacts_dir: Path
+) -> None:
+    server = sqlite_server
+    group = create_tech_group(server, "Support")
+    save_group_settings(server, group, terms_enabled=True, terms_text=LONG_TERMS, terms_force_scroll=True,
+                        technician_survey=TECH_SURVEY, customer_survey=CUSTOMER_SURVEY)
+    alice = create_technician(server, group)
+    bob = create_technician(server, group)
+    admin = create_master_admin(server)
+
+    console = open_console(actors, alice)
+    add_predefined_reply(console, "Greeting", "Hello! I am looking into your printer now.")
+    pin = create_pin(console, "Carol")
+    expect(queue_row(console, "Carol", "waiting")).to_be_visible(timeout=WAIT_MS)
+
+    admin_page = admin_sessions_tab(actors, admin, group)
+    expect(admin_page.locator(".ss-empty")).to_be_visible(timeout=WAIT_MS)
+
+    # The customer enters the PIN; Accept stays disabled until the terms are scrolled to the end.
+    customer = customer_pin_entry(actors, pin, "Carol")
+    accept = customer.locator("#cu-terms-accept")
+    expect(accept).to_be_disabled(timeout=WAIT_MS)
+    customer.locator("#cu-terms-text").evaluate("box => box.scrollTop = box.scrollHeight")
+    expect(accept).to_be_enabled(timeout=WAIT_MS)
+    accept.click()
+    expect(customer.locator("#cu-chat-status")).to_contain_text("shortly", timeout=WAIT_MS)
+    expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("Waiting", timeout=WAIT_MS)
+
+    # Alice picks it up; the customer is told and they chat, typing indicator included.
+    row = queue_row(console, "Carol", "waiting")
+    expect(row.locator(".tc-badge")).to_have_text("Waiting", timeout=WAIT_MS)
+    row.get_by_role("button", name="Pick up").click()
+    expect(workspace(console).locator(".tc-ws-head .tc-badge")).to_have_text("Active", timeout=WAIT_MS)
+    expect(customer.locator("#cu-chat-status")).to_have_text("You are connected to a technician.", timeout=WAIT_MS)
+    expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("Active", timeout=WAIT_MS)
+
+    customer.get_by_label("Message").press_sequentially("My printer")
+    expect(workspace(console).locator(".tc-typing")).to_contain_text("is typing", timeout=WAIT_MS)
+    customer.get_by_label("Message").press_sequentially(" is on fire")
+    customer.get_by_label("Message").press("Enter")
+    expect(workspace(console).locator(".tc-msg", has_text="My printer is on fire")).to_be_visible(timeout=WAIT_MS)
+
+    workspace(console).get_by_label("Predefined reply").select_option(label="Greeting")
+    workspace(console).get_by_role("button", name="Send reply").click()
+    expect(customer.locator(".cu-msg", has_text="looking into your printer")).to_be_visible(timeout=WAIT_MS)
+    customer.screenshot(path=str(artifacts_dir / "customer-chat.png"))
+    console.screenshot(path=str(artifacts_dir / "console-session.png"))
+
+    # Alice transfers to Bob with a comment; Bob sees an incoming transfer and carries on.
+    bob_console = open_console(actors, bob)
+    workspace(console).get_by_role("button", name="Transfer").click()
+    dialog = console.locator("dialog.tc-dialog[open]")
+    dialog.get_by_label("Filter").fill(bob.email.split("@")[0])
+    dialog.locator(f'.tc-target[data-kind="technician"][data-id="{bob.id}"] input').check()
+    dialog.get_by_label("Comment").fill("Printer expert needed")
+    dialog.get_by_role("button", name="Transfer").click()
+    expect(workspace(console).locator(".tc-ws-banner")).to_contain_text("Outgoing transfer", timeout=WAIT_MS)
+    expect(queue_row(console, "Carol", "outgoing")).to_be_visible(timeout=WAIT_MS)
+    expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("Transferring", timeout=WAIT_MS)
+    expect(customer.locator("#cu-chat-status")).to_contain_text("transferred", timeout=WAIT_MS)
+
+    incoming = queue_row(bob_console, "Carol", "incoming")
+    expect(incoming).to_contain_text("Printer expert needed", timeout=WAIT_MS)
+    incoming.get_by_role("button", name="Pick up").click()
+    expect(workspace(bob_console).locator(".tc-transferred-by")).to_contain_text("Printer expert needed",
+                                                                                timeout=WAIT_MS)
+    expect(workspace(console).locator(".tc-transferred-by")).to_contain_text("Transferred", timeout=WAIT_MS)
+    expect(queue_row(console, "Carol")).to_have_count(0, timeout=WAIT_MS)
+    bob_input = workspace(bob_console).get_by_label("Chat message")
+    bob_input.fill("Bob here, I will take it from now.")
+    bob_input.press("Enter")
+    expect(customer.locator(".cu-msg", has_text="Bob here")).to_be_visible(timeout=WAIT_MS)
+    expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("Active", timeout=WAIT_MS)
+    expect(admin_row(admin_page, "Carol")).to_contain_text(bob.email.split("@")[0], timeout=WAIT_MS)
+
+    # Bob closes: he answers the technician survey, the customer answers hers.
+    workspace(bob_console).get_by_role("button", name="Close session").click()
+    survey = bob_console.locator("dialog.tc-survey-dialog[open]")
+    survey.get_by_label("Was the problem solved? *").select_option(label="Yes")
+    survey.get_by_label("What did you do?").fill("Replaced the fuser.")
+    survey.get_by_role("button", name="Submit survey").click()
+    expect(survey).to_have_count(0, timeout=WAIT_MS)
+    expect(workspace(bob_console).locator(".tc-ws-banner.is-closed")).to_be_visible(timeout=WAIT_MS)
+
+    expect(customer.get_by_label("How satisfied are you? *")).to_be_visible(timeout=WAIT_MS)
+    customer.get_by_label("How satisfied are you? *").select_option(label="Very")
+    customer.locator("#cu-survey-submit").click()
+    expect(customer.get_by_role("heading", name="Thank you")).to_be_visible(timeout=WAIT_MS)
+    expect(admin_page.locator(".ss-empty")).to_be_visible(timeout=WAIT_MS)
+
+    lsid = customer.url.rsplit("/", 1)[1]
+    events = session_seed(server, "count_events", lsid=lsid)["events"]
+    assert [e for e in events if e[0] == "survey"] == [["survey", "answered", None, None]] * 2
