@@ -2,7 +2,7 @@
 
 `python -m tests.support.session_seed '<json>'` in the server's environment:
 channel assignments and exclusions, raw permission rows, the Post-to-URL
-setting, channel tokens, and event counts for assertions.
+setting, channel tokens, and event counts and stored presence for assertions.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from lifeline.config import Config
 from lifeline.domain.post_to_url_config import parse_post_to_url_config
 from lifeline.store.engine import Database
 from lifeline.store.org import Channel, ChannelAssignment, ChannelExclusion
-from lifeline.store.sessions import PostToUrlDelivery, SessionEvent, SupportSession
+from lifeline.store.sessions import PostToUrlDelivery, SessionEvent, SupportSession, TechnicianPresence
 from lifeline.store.settings import PermissionValue, SettingValue
 
 
@@ -61,9 +61,16 @@ async def count_events(db: AsyncSession, args: dict[str, Any]) -> dict[str, Any]
     return {"events": [[t, o, d.get("status"), d.get("close_reason")] for t, o, d in rows], "deliveries": deliveries}
 
 
+async def presence(db: AsyncSession, args: dict[str, Any]) -> dict[str, Any]:
+    """The stored effective status, read without counting as the technician's console activity."""
+    row = await db.get(TechnicianPresence, args["technician_id"])
+    return {"status": row.status if row else None,
+            "logged_in": bool(row and row.logged_in_at is not None)}
+
+
 COMMANDS: dict[str, Callable[[AsyncSession, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "assign_channel": assign_channel, "exclude": exclude, "set_permission": set_permission,
-    "set_post_to_url": set_post_to_url, "count_events": count_events,
+    "set_post_to_url": set_post_to_url, "count_events": count_events, "presence": presence,
 }
 
 

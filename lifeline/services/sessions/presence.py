@@ -102,6 +102,7 @@ async def touch_activity(db: AsyncSession, bus: Bus, user: User, *, now: datetim
     if row.logged_in_at is None or row.status == TechnicianStatus.OFFLINE.value:
         row.logged_in_at = now
         row.idle_since = now
+        row.status = row.chosen_status  # back from (auto-)logout: not offline, or the status below stays so
     row.last_activity_at = now
     new_status = (await effective_status(db, user, row, now)).value
     if new_status != row.status:
