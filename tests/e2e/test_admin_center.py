@@ -167,9 +167,16 @@ def test_master_admin_builds_tree_sets_permissions_and_settings(
     api = api_client(server, master["email"])
     assert api.get(f"/api/admin/tech-groups/{tier2_id}").json()["parent_id"] == tier1_id
 
-    # A technician in Tier 1.
+    # A technician in Tier 1; a weak password is refused in plain words inside the dialog, by the field.
     context_menu(page, "Tier 1", "Create technician")
-    fill_dialog(page, {"Name": "Theo Tech", "Email": "theo@example.test", "Password": PASSWORD})
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name", exact=True).fill("Theo Tech")
+    dialog.get_by_label("Email", exact=True).fill("theo@example.test")
+    dialog.get_by_label("Password", exact=True).fill("short")
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("password", ignore_case=True)
+    expect(dialog.locator(".admin-field.has-error input[name='password']")).to_be_visible()
+    fill_dialog(page, {"Password": PASSWORD})
     expect(row(page, "Theo Tech")).to_be_visible()
     expect(page.locator(f'[data-key="{tier1}"] [data-type="technician"]')).to_have_count(1)
     page.locator("#admin-tree").screenshot(path=str(artifacts_dir / "admin-center-tree.png"))
@@ -232,3 +239,55 @@ def test_restricted_admin_sees_only_granted_tabs(sqlite_server: ServerProcess, p
     expect(roots.filter(has_text=re.compile("Master Administrators|Administrators"))).to_have_count(0)
     open_tab(page, "Global Settings")
     expect(page.get_by_role("group", name="Password policy")).to_be_visible()
+
+    # The granted tab works: an IP exception added to the global rule is saved.
+    ip_rules = page.get_by_role("group", name="IP restrictions", exact=True)
+    expect(ip_rules.get_by_text("No exceptions defined yet")).to_be_visible()
+    ip_rules.get_by_label("Network ID").fill("10.0.0.0")
+    ip_rules.get_by_label("Subnet mask").fill("255.0.0.0")
+    ip_rules.get_by_role("button", name="Add").click()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    rule = api.get("/api/admin/settings/global/0").json()["values"]["global_ip_rule"]
+    assert rule["default"] == "grant"
+    assert [(e["network_id"], e["subnet_mask"]) for e in rule["exceptions"]] == [("10.0.0.0", "255.0.0.0")]
+
+
+def test_tree_search_keyboard_assign_by_drag_and_confirmed_delete(sqlite_server: ServerProcess, page: Page) -> None:
+    server = sqlite_server
+    master = create_master_admin(server)
+    support = cli_json(server, "create-tech-group", "--name", "Support")
+    cli_json(server, "create-tech-group", "--name", "Billing")
+    admin = cli_json(server, "create-admin", "--name", "Ada Admin", "--email", "ada@example.test",
+                     "--password", FIRST_PASSWORD)
+    sign_in(page, server, master["email"])
+
+    # Search shows the matches and hides the rest.
+    page.get_by_label("Search the organization").fill("bill")
+    expect(row(page, "Billing")).to_be_visible()
+    expect(row(page, "Support")).to_be_hidden()
+    page.get_by_label("Search the organization").fill("")
+    expect(row(page, "Support")).to_be_visible()
+
+    # Keyboard: the selected item has focus; arrows move, the Organization form follows.
+    row(page, "Billing").click()
+    expect(page.get_by_role("treeitem", name="Billing")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("treeitem", name="Support")).to_be_focused()
+    expect(page.get_by_role("heading", name="Support", exact=True)).to_be_visible()
+
+    # Dropping an administrator on a Technician Group assigns it.
+    row(page, "Ada Admin").drag_to(row(page, "Support"))
+    expect(page.get_by_role("group", name="Assigned administrators").get_by_text("Ada Admin")).to_be_visible()
+    api = api_client(server, master["email"])
+    assert api.get(f"/api/admin/admins/{admin['id']}").json()["assigned_tech_group_ids"] == [support["id"]]
+
+    # Delete asks first; Cancel keeps the group, Delete removes it.
+    context_menu(page, "Billing", "Delete")
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    expect(row(page, "Billing")).to_be_visible()
+    context_menu(page, "Billing", "Delete")
+    expect(page.get_by_role("dialog")).to_contain_text("cannot be undone")
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(row(page, "Billing")).to_have_count(0)
+    expect(page.locator("#admin-status")).to_contain_text("Billing was deleted.")

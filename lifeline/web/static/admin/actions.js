@@ -35,11 +35,10 @@ export async function runMenuAction(app, actionId, node) {
 
 async function create(app, actionId, parent) {
   const [title, fields, type] = CREATORS[actionId];
-  const values = await promptDialog(title, fields);
-  if (!values) return;
-  const record = await app.api.create(type, parent, values);
+  const record = await promptDialog(title, fields, (values) => app.api.create(type, parent, values));
+  if (!record) return;
   await app.refresh(`${type}:${record.id}`, { showTab: "organization" });
-  app.flash(`${TYPE_NAMES[type]} “${record.name || values.name}” created.`);
+  app.flash(`${TYPE_NAMES[type]} “${record.name}” created.`);
 }
 
 async function remove(app, node) {

@@ -130,20 +130,26 @@ export function confirmDialog(title, text, confirmLabel = "Delete") {
   });
 }
 
-// A modal form asking for a few values (used by "Create …" menu entries). Resolves to the values or null.
-export function promptDialog(title, fields, confirmLabel = "Create") {
+// A modal form asking for a few values (the "Create …" menu entries). `onSubmit(values)` runs
+// while the dialog is open, so an API error is shown inside it, by the field it names, and the
+// person can correct the value. Resolves to onSubmit's result, or null if cancelled.
+export function promptDialog(title, fields, onSubmit, confirmLabel = "Create") {
   return new Promise((resolve) => {
-    const form = h("form", { class: "admin-form", method: "dialog" });
+    const form = h("form", { class: "admin-form", method: "dialog", novalidate: true });
     const dialog = h("dialog", { class: "admin-dialog", "aria-label": title }, h("h2", {}, title), form);
     for (const [name, label, type, value] of fields) {
       form.append(field(label, h("input", { type: type || "text", name, value: value ?? "", required: true })));
     }
-    const finish = (values) => { dialog.close(); dialog.remove(); resolve(values); };
+    const finish = (result) => { dialog.close(); dialog.remove(); resolve(result); };
     form.append(buttons(
       h("button", { type: "submit", class: "admin-button admin-button-primary" }, confirmLabel),
       button("Cancel", () => finish(null)),
     ));
-    form.addEventListener("submit", (event) => { event.preventDefault(); finish(readForm(form)); });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await submit(form, () => onSubmit(readForm(form)), "");
+      if (result) finish(result);
+    });
     dialog.addEventListener("cancel", (event) => { event.preventDefault(); finish(null); });
     document.body.append(dialog);
     dialog.showModal();

@@ -68,7 +68,7 @@ class AdminCenter {
   }
 
   flash(message) {
-    this.status.replaceChildren(h("div", { class: "admin-alert admin-alert-ok", role: "status" }, message));
+    this.status.replaceChildren(h("div", { class: "admin-alert admin-alert-ok" }, message)); // #admin-status is the live region
   }
 
   flashError(message) {
