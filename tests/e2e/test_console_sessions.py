@@ -240,3 +240,76 @@ def test_pin_session_chat_reply_transfer_surveys_and_admin_view(
     lsid = customer.url.rsplit("/", 1)[1]
     events = session_seed(server, "count_events", lsid=lsid)["events"]
     assert [e for e in events if e[0] == "survey"] == [["survey", "answered", None, None]] * 2
+
+
+def customer_channel_entry(actors: Actors, public_token: str, name: str, fields: dict[int, str]) -> Page:
+    customer = actors.page()
+    customer.goto(f"{actors.server.url}/channel/{public_token}?form=1&chat=1")
+    customer.locator("#cu-field-0").fill(name)
+    for index, value in fields.items():
+        customer.locator(f"#cu-field-{index}").fill(value)
+    customer.locator("#cu-channel-form button[type=submit]").click()
+    customer.wait_for_url(re.compile(r"/session/[0-9a-f]{32}$"), timeout=WAIT_MS)
+    return customer
+
+
+def test_channel_session_auto_starts_at_the_least_busy_technician(
+    actors: Actors, sqlite_server: ServerProcess, artifacts_dir: Path
+) -> None:
+    server = sqlite_server
+    seed(server, "save_settings", owner="global", values={"custom_field_1_label": "Order number"})
+    group = create_tech_group(server, "Helpdesk")
+    public_token = session_seed(server, "assign_channel", channel_id=1, group_id=group)["public_token"]
+    save_channel_settings(server, 1, auto_start_enabled=True)
+    busy = create_technician(server, group)
+    idle = create_technician(server, group)
+
+    # The busy technician already works on a private session; the idle one has none.
+    busy_console = open_console(actors, busy)
+    pin = create_pin(busy_console, "Dave")
+    customer_pin_entry(actors, pin, "Dave")
+    queue_row(busy_console, "Dave", "waiting").get_by_role("button", name="Pick up").click()
+    expect(queue_row(busy_console, "Dave", "mine")).to_be_visible(timeout=WAIT_MS)
+    idle_console = open_console(actors, idle)
+
+    customer = customer_channel_entry(actors, public_token, "Erin", {1: "A-1042"})
+    expect(customer.locator("#cu-chat-status")).to_have_text("You are connected to a technician.", timeout=WAIT_MS)
+    row = queue_row(idle_console, "Erin", "mine")
+    expect(row.locator(".tc-badge")).to_have_text("Active", timeout=WAIT_MS)
+    expect(row).to_contain_text("Channel 1")
+    expect(queue_row(busy_console, "Erin")).to_have_count(0, timeout=WAIT_MS)
+
+    row.click()
+    details = workspace(idle_console).locator(".tc-fields")
+    expect(details).to_contain_text("Order number", timeout=WAIT_MS)
+    expect(details.locator('[data-field="1"]')).to_have_text("A-1042")
+    # Inline editing of the queue: the technician corrects the order number.
+    details.locator('[data-field="1"]').click()
+    details.locator('[data-field="1"] input').fill("A-1043")
+    details.locator('[data-field="1"] input').press("Enter")
+    expect(details.locator('[data-field="1"]')).to_have_text("A-1043", timeout=WAIT_MS)
+    idle_console.screenshot(path=str(artifacts_dir / "console-channel-session.png"))
+
+
+def test_waiting_session_turns_red_times_out_and_shows_as_missed(
+    actors: Actors, sqlite_server: ServerProcess, artifacts_dir: Path
+) -> None:
+    server = sqlite_server
+    group = create_tech_group(server, "Night shift")
+    public_token = session_seed(server, "assign_channel", channel_id=2, group_id=group)["public_token"]
+    # One minute is the shortest waiting time-out (1-999 min); the last minute before it is shown red.
+    save_channel_settings(server, 2, waiting_timeout_min=1)
+    tech = create_technician(server, group)
+    console = open_console(actors, tech)
+
+    customer = customer_channel_entry(actors, public_token, "Frank", {})
+    expect(customer.locator("#cu-chat-status")).to_contain_text("You are number 1 in the queue", timeout=WAIT_MS)
+    row = queue_row(console, "Frank", "channel")
+    expect(row).to_have_class(re.compile(r"\bis-expiring\b"), timeout=WAIT_MS)
+    console.screenshot(path=str(artifacts_dir / "console-waiting-red.png"))
+
+    missed = queue_row(console, "Frank", "missed")
+    expect(missed.locator(".tc-badge")).to_have_text("Missed", timeout=120_000)
+    expect(customer.get_by_role("heading", name="No technician available")).to_be_visible(timeout=WAIT_MS)
+    missed.get_by_role("button", name="Dismiss").click()
+    expect(queue_row(console, "Frank")).to_have_count(0)
