@@ -222,7 +222,7 @@ async def do_invite_external(db: AsyncSession, bus: Bus, s: SupportSession, user
     grant = grants.get("invite_external")
     option = grant.option if grant and grant.allowed else None
     approved = list(await db.scalars(select(ExternalTechnician.email).where(ExternalTechnician.enabled.is_(True))))
-    check_external_invite(permission_option="approved" if option == "approved_only" else option, email=email,
+    check_external_invite(permission_option=option, email=email,
                           approved_emails=approved, session_is_active=s.status == SessionStatus.ACTIVE.value)
     token = secrets.token_urlsafe(INVITE_TOKEN_BYTES)
     participant = SessionParticipant(session_id=s.id, role="external", external_email=email.strip(),

@@ -14,11 +14,11 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from lifeline.domain.authorization import Action, decide, decide_for_any_group
+from lifeline.domain.authorization import Action, decide, decide_for_any_group, may_use
 from lifeline.domain.session_state import CloseReason, SessionStatus
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
-from lifeline.errors import InvalidInput, NotFound
-from lifeline.services.access import access_technician, access_tech_group, require
+from lifeline.errors import InvalidInput, NotFound, PermissionDenied
+from lifeline.services.access import access_technician, access_tech_group
 from lifeline.services.sessions import lifecycle
 from lifeline.services.sessions.queue import SESSION_NOT_FOUND, channels_of_group
 from lifeline.services.sessions.records import SessionActor, summary
@@ -70,7 +70,8 @@ def include_routes(app: FastAPI) -> None:
     @app.get("/api/admin/sessions")
     async def list_sessions(signed: SignedInDep, db: DbDep, group: int | None = None, channel: int | None = None,
                             technician: int | None = None) -> dict[str, Any]:
-        require(signed.actor, Action.MANAGE_SESSIONS)
+        if not may_use(signed.actor, Action.MANAGE_SESSIONS):  # the group, channel or technician is checked below
+            raise PermissionDenied("You do not have permission to do that.")
         query = select(SupportSession).where(SupportSession.status.in_(LISTED))
         if sum(x is not None for x in (group, channel, technician)) != 1:
             raise InvalidInput("Pick exactly one of group, channel or technician.", field="group")
