@@ -313,3 +313,111 @@ def test_waiting_session_turns_red_times_out_and_shows_as_missed(
     expect(customer.get_by_role("heading", name="No technician available")).to_be_visible(timeout=WAIT_MS)
     missed.get_by_role("button", name="Dismiss").click()
     expect(queue_row(console, "Frank")).to_have_count(0)
+
+
+def start_active_session(actors: Actors, console: Page, name: str) -> Page:
+    pin = create_pin(console, name)
+    customer = customer_pin_entry(actors, pin, name)
+    queue_row(console, name, "waiting").get_by_role("button", name="Pick up").click()
+    expect(customer.locator("#cu-chat-status")).to_have_text("You are connected to a technician.", timeout=WAIT_MS)
+    return customer
+
+
+def test_hold_notes_urls_invitations_replies_file_and_status(
+    actors: Actors, sqlite_server: ServerProcess, tmp_path: Path
+) -> None:
+    server = sqlite_server
+    group = create_tech_group(server, "Support")
+    session_seed(server, "set_permission", group_id=group, key="invite_external", allowed=True, option="anyone")
+    lead = create_technician(server, group)
+    helper = create_technician(server, group)
+    console = open_console(actors, lead)
+    helper_console = open_console(actors, helper)
+
+    # Status selector: a chosen state is shown and reaches the server.
+    console.locator("#tc-status-select").select_option("busy")
+    expect(console.locator("#tc-status-dot")).to_have_attribute("data-status", "busy", timeout=WAIT_MS)
+    console.locator("#tc-status-select").select_option("available")
+    expect(console.locator("#tc-status-dot")).to_have_attribute("data-status", "available", timeout=WAIT_MS)
+
+    # A predefined URL, exported as replies.xml and imported back (import adds, never replaces).
+    console.locator("#tc-replies-manage").click()
+    dialog = console.locator("dialog.tc-dialog[open]")
+    dialog.get_by_role("tab", name="Predefined URLs").click()
+    dialog.get_by_label("Name").fill("Driver page")
+    dialog.get_by_label("URL").fill("https://example.com/drivers")
+    dialog.get_by_role("button", name="Add").click()
+    expect(dialog.locator(".tc-replies-list strong", has_text="Driver page")).to_have_count(1, timeout=WAIT_MS)
+    dialog.get_by_role("tab", name="Import/Export").click()
+    with console.expect_download() as download_info:
+        dialog.get_by_role("button", name="Export replies.xml").click()
+    download = download_info.value
+    assert download.suggested_filename == "replies.xml"
+    exported = tmp_path / "replies.xml"
+    download.save_as(exported)
+    assert 'name="Driver page"' in exported.read_text()
+    dialog.get_by_label("replies.xml to import").set_input_files(str(exported))
+    dialog.get_by_role("button", name="Import", exact=True).click()
+    expect(dialog.get_by_role("status")).to_have_text("1 item(s) imported.", timeout=WAIT_MS)
+    dialog.get_by_role("tab", name="Predefined URLs").click()
+    expect(dialog.locator(".tc-replies-list strong", has_text="Driver page")).to_have_count(2, timeout=WAIT_MS)
+    dialog.get_by_role("button", name="Close").click()
+
+    customer = start_active_session(actors, console, "Kim")
+    ws = workspace(console)
+    ws.get_by_label("Predefined URL").select_option(label="Driver page")
+    ws.get_by_role("button", name="Send URL").click()
+    expect(customer.locator(".cu-msg a", has_text="https://example.com/drivers")).to_be_visible(timeout=WAIT_MS)
+
+    ws.get_by_label("New note").fill("Customer uses Windows 11.")
+    ws.get_by_role("button", name="Add note").click()
+    expect(ws.locator(".tc-notes-list")).to_contain_text("Customer uses Windows 11.", timeout=WAIT_MS)
+
+    ws.get_by_role("button", name="Hold", exact=True).click()
+    expect(ws.locator(".tc-ws-head .tc-badge")).to_have_text("On Hold", timeout=WAIT_MS)
+    expect(customer.locator("#cu-chat-status")).to_contain_text("on hold", timeout=WAIT_MS)
+    ws.get_by_role("button", name="Unhold").click()
+    expect(ws.locator(".tc-ws-head .tc-badge")).to_have_text("Active", timeout=WAIT_MS)
+
+    # Collaboration: the helper joins, sees the session under Collaborating and can chat.
+    ws.get_by_role("button", name="Invite technician").click()
+    invite = console.locator("dialog.tc-dialog[open]")
+    invite.locator(f'.tc-target[data-id="{helper.id}"] input').check()
+    invite.get_by_role("button", name="Invite").click()
+    shared = queue_row(helper_console, "Kim", "collaborating")
+    expect(shared).to_be_visible(timeout=WAIT_MS)
+    shared.click()
+    helper_input = workspace(helper_console).get_by_label("Chat message")
+    helper_input.fill("Second pair of eyes here.")
+    helper_input.press("Enter")
+    expect(customer.locator(".cu-msg", has_text="Second pair of eyes")).to_be_visible(timeout=WAIT_MS)
+    expect(ws.locator(".tc-participants")).to_contain_text("collaborator", timeout=WAIT_MS)
+
+    # External technician: a one-time link to hand over.
+    ws.get_by_role("button", name="Invite external technician").click()
+    external = console.locator("dialog.tc-dialog[open]")
+    external.get_by_label("Email address").fill("vendor@partner.example")
+    external.get_by_role("button", name="Create invitation").click()
+    expect(external.get_by_label("Invitation link")).to_have_value(re.compile(r"/external/"), timeout=WAIT_MS)
+
+
+def test_denied_permissions_hide_their_console_features(actors: Actors, sqlite_server: ServerProcess) -> None:
+    server = sqlite_server
+    group = create_tech_group(server, "Restricted")
+    public_token = session_seed(server, "assign_channel", channel_id=5, group_id=group)["public_token"]
+    for key in ("start_private_sessions", "transfer_sessions", "hold_sessions", "collaboration_invitations",
+                "inline_editing", "send_urls"):
+        session_seed(server, "set_permission", group_id=group, key=key, allowed=False)
+    tech = create_technician(server, group)
+    console = open_console(actors, tech)
+    expect(console.locator("#tc-new-session")).to_be_hidden()
+
+    customer_channel_entry(actors, public_token, "Lena", {})
+    queue_row(console, "Lena", "channel").get_by_role("button", name="Pick up").click()
+    ws = workspace(console)
+    expect(ws.locator(".tc-ws-head .tc-badge")).to_have_text("Active", timeout=WAIT_MS)
+    for name in ("Hold", "Transfer", "Invite technician", "Invite external technician"):
+        expect(ws.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    expect(ws.get_by_role("button", name="Close session")).to_be_visible()
+    expect(ws.get_by_role("button", name="Send URL")).to_be_hidden()
+    expect(ws.locator('.tc-fields [data-field="0"]')).not_to_have_class(re.compile(r"tc-field-edit"))
