@@ -253,7 +253,9 @@ def test_restricted_admin_sees_only_granted_tabs(sqlite_server: ServerProcess, p
     assert [(e["network_id"], e["subnet_mask"]) for e in rule["exceptions"]] == [("10.0.0.0", "255.0.0.0")]
 
 
-def test_tree_search_keyboard_assign_by_drag_and_confirmed_delete(sqlite_server: ServerProcess, page: Page) -> None:
+def test_tree_search_keyboard_assign_by_drag_and_confirmed_delete(
+    sqlite_server: ServerProcess, page: Page
+) -> None:
     server = sqlite_server
     master = create_master_admin(server)
     support = cli_json(server, "create-tech-group", "--name", "Support")
@@ -291,3 +293,34 @@ def test_tree_search_keyboard_assign_by_drag_and_confirmed_delete(sqlite_server:
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(row(page, "Billing")).to_have_count(0)
     expect(page.locator("#admin-status")).to_contain_text("Billing was deleted.")
+
+
+def test_every_tab_renders_for_every_kind_of_node(sqlite_server: ServerProcess, page: Page) -> None:
+    """A smoke walk: each tab on each node type draws without an error banner or a script error."""
+    server = sqlite_server
+    master = create_master_admin(server)
+    group = cli_json(server, "create-tech-group", "--name", "Support")
+    cli_json(server, "create-technician", "--group-id", str(group["id"]), "--name", "Theo Tech",
+             "--email", "theo@example.test", "--password", FIRST_PASSWORD)
+    api = api_client(server, master["email"])
+    admin_group = api.post("/api/admin/admin-groups", json={"name": "Team leads"}).json()
+    cli_json(server, "create-admin", "--name", "Ada Admin", "--email", "ada@example.test",
+             "--password", FIRST_PASSWORD, "--admin-group-id", str(admin_group["id"]))
+    api.post("/api/admin/computer-groups", json={"tech_group_id": group["id"], "name": "Kiosks"})
+    external = api.post("/api/admin/external-groups", json={"name": "Partners"}).json()
+    api.post(f"/api/admin/external-groups/{external['id']}/members",
+             json={"name": "Pat", "email": "pat@example.test"})
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    sign_in(page, server, master["email"])
+
+    labels = ["Master Administrators", "Mara Master", "Team leads", "Ada Admin", "Technicians", "Support",
+              "Theo Tech", "Kiosks", "Channel 3", "Partners", "Pat"]
+    for tab in ["Organization", "Settings", "Channels", "Computers", "Global Settings", "Audit log"]:
+        open_tab(page, tab)
+        for label in labels:
+            row(page, label).click()
+            tab_id = page.get_by_role("tab", selected=True).get_attribute("data-tab")
+            expect(page.locator(f".admin-tab-body[data-tab='{tab_id}'] h2").first).to_be_visible()
+            expect(page.locator(".admin-panel .admin-alert-error")).to_have_count(0)
+    assert script_errors == []

@@ -3,12 +3,22 @@
 import { h } from "/static/lib/api.js";
 import { ICONS } from "./orgmodel.js";
 
+// A tree this small opens fully the first time; larger ones start with only the roots open
+// (spec §1: close unused branches on very large accounts).
+const OPEN_ALL_UP_TO_NODES = 200;
+
+function allKeys(nodes, out = []) {
+  for (const n of nodes) { out.push(n.key); allKeys(n.children, out); }
+  return out;
+}
+
 export class OrgTree {
   constructor(container, { onSelect, onContextMenu }) {
     this.container = container;
     this.onSelect = onSelect;
     this.onContextMenu = onContextMenu;
     this.expanded = new Set(["root:masters", "root:admins", "root:technicians", "root:channels", "root:external"]);
+    this.drawn = false;
     this.selectedKey = null;
     this.nodes = new Map();
     this.filter = "";
@@ -17,6 +27,11 @@ export class OrgTree {
 
   // Replace the tree's content, keeping expansion, selection and the search filter.
   render(roots) {
+    if (!this.drawn) {
+      const keys = allKeys(roots);
+      if (keys.length <= OPEN_ALL_UP_TO_NODES) keys.forEach((k) => this.expanded.add(k));
+      this.drawn = true;
+    }
     this.nodes.clear();
     const list = h("ul", { role: "group" }, roots.map((node) => this.renderNode(node, 1, null)));
     this.container.replaceChildren(list);
