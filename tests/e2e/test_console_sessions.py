@@ -24,7 +24,7 @@ from tests.support.accounts import (
     save_group_settings,
     seed,
 )
-from tests.support.servers import ServerProcess
+from tests.support.servers import ServerProcess, start_server
 from tests.support.sessions import session_seed
 
 WAIT_MS = 20_000
@@ -421,3 +421,30 @@ def test_denied_permissions_hide_their_console_features(actors: Actors, sqlite_s
     expect(ws.get_by_role("button", name="Close session")).to_be_visible()
     expect(ws.get_by_role("button", name="Send URL")).to_be_hidden()
     expect(ws.locator('.tc-fields [data-field="0"]')).not_to_have_class(re.compile(r"tc-field-edit"))
+
+
+def test_console_reconnects_and_resumes_from_the_last_event_after_a_server_restart(
+    actors: Actors, sqlite_server: ServerProcess
+) -> None:
+    server = sqlite_server
+    group = create_tech_group(server, "Support")
+    tech = create_technician(server, group)
+    console = open_console(actors, tech)
+    customer = start_active_session(actors, console, "Mia")
+    ws = workspace(console)
+
+    server.kill()
+    expect(console.locator("#tc-connection")).to_have_text("Reconnecting…", timeout=WAIT_MS)
+    port = int(server.url.rsplit(":", 1)[1])
+    restarted = start_server(server.env, server.log_path, port=port)
+    try:
+        # Sent while the console may still be reconnecting: it must arrive exactly once.
+        customer.get_by_label("Message").fill("Are you still there?")
+        customer.get_by_label("Message").press("Enter")
+        expect(console.locator("#tc-connection")).to_have_text("Connected", timeout=WAIT_MS)
+        expect(ws.locator(".tc-msg", has_text="Are you still there?")).to_have_count(1, timeout=WAIT_MS)
+        ws.get_by_label("Chat message").fill("Yes, the server restarted.")
+        ws.get_by_label("Chat message").press("Enter")
+        expect(customer.locator(".cu-msg", has_text="the server restarted")).to_have_count(1, timeout=WAIT_MS)
+    finally:
+        restarted.stop()
