@@ -122,6 +122,7 @@ class ChatMessage(_SessionEvent):
     author: Literal["technician", "customer", "system", "external"]
     text: str
     technicians_only: bool = False
+    session: SessionSummary | None = None  # only on the session's first line: it sets first_chat_at
 
 
 class NoteAdded(_SessionEvent):

@@ -57,13 +57,15 @@ async def do_send_chat(db: AsyncSession, bus: Bus, s: SupportSession, *, text: s
         raise PermissionDenied("Chat is turned off in this session.")
     elif actor.kind == "customer":
         CUSTOMER_CHAT.check(s.id, now)
-    if s.first_chat_at is None and not technicians_only:
+    first_line = s.first_chat_at is None and not technicians_only
+    if first_line:
         s.first_chat_at = now
     s.last_activity_at = now
+    # The first line sets the queue row's first_chat_at, so it carries the summary like a status change.
     row = await record_event(db, bus, s, type="chat", op="message", now=now, actor=actor,
                              audience=Audience.TECHNICIANS if technicians_only else Audience.PARTICIPANTS,
                              data={"author": actor.kind if actor.kind != "admin" else "technician", "text": value,
-                                   "technicians_only": technicians_only})
+                                   "technicians_only": technicians_only}, with_summary=first_line)
     await commit(db)
     return row.id
 

@@ -1,0 +1,82 @@
+"""Each console action's live events, checked with `verify_action` (STYLE.md practice 10):
+pick up, chat (technician and customer), note, hold, resume, transfer (both consoles) and close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.accounts import create_tech_group
+from tests.support.servers import ServerProcess, running_server
+from tests.support.sessions import Customer, Tech, enter_pin, technician
+from tests.support.verify_action import verify_action
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    tmp_path: Path = tmp_path_factory.mktemp("events")
+    with running_server("sqlite", tmp_path) as proc:
+        yield proc
+
+
+def waiting(server: ServerProcess, tech: Tech) -> tuple[str, Customer]:
+    created = tech.ok("/api/console/sessions", {"method": "pin", "name": "Carol"})
+    return str(created["session"]["lsid"]), enter_pin(server, created["pin"])
+
+
+def test_pick_up_chat_note_hold_resume_close(server: ServerProcess) -> None:
+    group = create_tech_group(server, "Events desk")
+    alice = technician(server, group)
+    alice.ok("/api/console/presence", {"status": "available"})
+    lsid, customer = waiting(server, alice)
+    base = f"/api/console/sessions/{lsid}"
+
+    [picked] = verify_action(alice, lambda: alice.ok(f"{base}/pickup"), expect=[("session", "status")], lsid=lsid)
+    assert (picked["old_status"], picked["status"]) == ("waiting", "active")
+    [line] = verify_action(alice, lambda: alice.ok(f"{base}/chat", {"text": "Hello"}),
+                           expect=[("chat", "message")], lsid=lsid)
+    assert line["author"] == "technician" and line["text"] == "Hello"
+    verify_action(alice, lambda: customer.post("/chat", {"text": "Hi!"}), expect=[("chat", "message")], lsid=lsid)
+    verify_action(alice, lambda: alice.ok(f"{base}/notes", {"text": "model X"}), expect=[("note", "add")], lsid=lsid)
+    [held] = verify_action(alice, lambda: alice.ok(f"{base}/hold"), expect=[("session", "status")], lsid=lsid)
+    assert held["status"] == "on_hold"
+    verify_action(alice, lambda: alice.ok(f"{base}/unhold"), expect=[("session", "status")], lsid=lsid)
+    [closed] = verify_action(alice, lambda: alice.ok(f"{base}/close"), expect=[("session", "status")], lsid=lsid)
+    assert closed["close_reason"] == "technician"
+    assert alice.get("/api/console/queue")["sessions"] == []
+
+
+def test_transfer_as_seen_by_both_consoles(server: ServerProcess) -> None:
+    group = create_tech_group(server, "Transfer events desk")
+    alice, bob = technician(server, group), technician(server, group)
+    for tech in (alice, bob):
+        tech.ok("/api/console/presence", {"status": "available"})
+    lsid, _ = waiting(server, alice)
+    alice.ok(f"/api/console/sessions/{lsid}/pickup")
+    target = {"target": {"kind": "technician", "id": bob.account.id}, "comment": "printer expert"}
+
+    [sent] = verify_action(alice, lambda: alice.ok(f"/api/console/sessions/{lsid}/transfer", target),
+                           expect=[("session", "transferred")], lsid=lsid)
+    assert sent["to"] == {"kind": "technician", "id": bob.account.id} and sent["auto"] is False
+    assert sent["session"]["status"] == "transferring"  # Outgoing for alice, Incoming for bob
+    [taken] = verify_action(bob, lambda: bob.ok(f"/api/console/sessions/{lsid}/pickup"),
+                            expect=[("session", "status")], lsid=lsid)
+    assert taken["session"]["technician_id"] == bob.account.id
+    assert [s["lsid"] for s in bob.get("/api/console/queue")["sessions"]] == [lsid]
+    assert alice.get("/api/console/queue")["sessions"] == []
+
+
+def test_group_queue_transfer_moves_the_row_between_consoles(server: ServerProcess) -> None:
+    first, second = create_tech_group(server, "Tier one"), create_tech_group(server, "Tier two")
+    alice, carl = technician(server, first), technician(server, second)
+    lsid, _ = waiting(server, alice)
+    alice.ok(f"/api/console/sessions/{lsid}/pickup")
+    from tests.support.sessions import session_seed
+
+    session_seed(server, "set_permission", group_id=first, key="transfer_sessions", allowed=True, option="any")
+    move = {"target": {"kind": "tech_group", "id": second}, "comment": ""}
+    verify_action(carl, lambda: alice.ok(f"/api/console/sessions/{lsid}/transfer", move),
+                  expect=[("session", "transferred")])
+    assert [s["lsid"] for s in carl.get("/api/console/queue")["sessions"]] == [lsid]
