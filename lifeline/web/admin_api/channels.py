@@ -19,9 +19,13 @@ class ChannelOut(Out):
     description: str
     tech_group_ids: list[int]
     configurable: bool
+    public_token: str
+    link: str
+    form_link: str
 
 
-async def list_channels(signed: ChannelsTab, db: DbDep) -> list[ChannelOut]:
+async def list_channels(signed: ChannelsTab, db: DbDep, services: ServicesDep) -> list[ChannelOut]:
+    base = services.config.public_url
     return [
         ChannelOut(
             id=c.id,
@@ -30,6 +34,9 @@ async def list_channels(signed: ChannelsTab, db: DbDep) -> list[ChannelOut]:
             description=c.description,
             tech_group_ids=groups,
             configurable=configurable,
+            public_token=c.public_token,
+            link=f"{base}/channel/{c.public_token}",
+            form_link=f"{base}/channel/{c.public_token}?form=1",
         )
         for c, groups, configurable in await channels.list_channels(db, signed.actor)
     ]
@@ -47,4 +54,4 @@ async def update_channel(
         actor=signed.actor,
         audit_actor=audit_actor(signed),
     )
-    return next(o for o in await list_channels(signed, db) if o.id == channel.id)
+    return next(o for o in await list_channels(signed, db, services) if o.id == channel.id)

@@ -21,7 +21,9 @@ async function channelForm(panel, node, ctx) {
       field("Channel name", textInput("name", channel.name, { required: true }), "Seen in the Administration Center and the Technician Console."),
       field("Description", h("textarea", { name: "description", rows: "2" }, channel.description ?? "")),
       link ? field("Channel link", h("input", { type: "text", readonly: true, value: link, "data-skip": "true" }),
-        "Put this link on your website; customers who click it join this channel's queue.") : null),
+        "Put this link on your website; customers who click it join this channel's queue.") : null,
+      channel.form_link ? field("Custom Live Support Form", h("input", { type: "text", readonly: true, value: channel.form_link, "data-skip": "true" }),
+        "The same channel with a form that asks for the customer's name and the custom fields.") : null),
     fieldset("Assigned Technician Groups", groups.length ? groups.map(([id, path]) =>
       checkbox(`group_${id}`, assigned.has(id), path, { "data-skip": "true", dataset: { group: id } })) :
       h("p", { class: "admin-placeholder" }, "There are no Technician Groups yet.")),
