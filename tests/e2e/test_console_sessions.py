@@ -24,7 +24,7 @@ from tests.support.accounts import (
     save_group_settings,
     seed,
 )
-from tests.support.servers import ServerProcess, start_server
+from tests.support.servers import ServerProcess, base_env, fresh_database, migrate, start_server
 from tests.support.sessions import session_seed
 
 WAIT_MS = 20_000
@@ -63,8 +63,26 @@ class Actors:
 
 
 @pytest.fixture
-def actors(browser: Browser, sqlite_server: ServerProcess) -> Iterator[Actors]:
-    opened = Actors(browser, sqlite_server)
+def clock_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A SQLite server whose clock a test moves forward by writing seconds to `extra["clock_file"]`."""
+    clock_file = tmp_path / "clock-offset"
+    clock_file.write_text("0")
+    with fresh_database("sqlite", tmp_path) as database_url:
+        env = base_env(database_url, tmp_path / "var", LIFELINE_ENV="test", LIFELINE_TEST_CLOCK_FILE=str(clock_file))
+        migrate(env)
+        proc = start_server(env, tmp_path / "server.log")
+        proc.extra["clock_file"] = str(clock_file)
+        try:
+            yield proc
+        finally:
+            proc.stop()
+
+
+@pytest.fixture
+def actors(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Actors]:
+    """Browser contexts against the test's server (`clock_server` if it asks for one, else `sqlite_server`)."""
+    name = "clock_server" if "clock_server" in request.fixturenames else "sqlite_server"
+    opened = Actors(browser, request.getfixturevalue(name))
     try:
         yield opened
     finally:
@@ -292,9 +310,9 @@ def test_channel_session_auto_starts_at_the_least_busy_technician(
 
 
 def test_waiting_session_turns_red_times_out_and_shows_as_missed(
-    actors: Actors, sqlite_server: ServerProcess, artifacts_dir: Path
+    clock_server: ServerProcess, actors: Actors, artifacts_dir: Path
 ) -> None:
-    server = sqlite_server
+    server = clock_server
     group = create_tech_group(server, "Night shift")
     public_token = session_seed(server, "assign_channel", channel_id=2, group_id=group)["public_token"]
     # One minute is the shortest waiting time-out (1-999 min); the last minute before it is shown red.
@@ -308,8 +326,9 @@ def test_waiting_session_turns_red_times_out_and_shows_as_missed(
     expect(row).to_have_class(re.compile(r"\bis-expiring\b"), timeout=WAIT_MS)
     console.screenshot(path=str(artifacts_dir / "console-waiting-red.png"))
 
+    Path(server.extra["clock_file"]).write_text("61")  # the server's clock jumps past the time-out
     missed = queue_row(console, "Frank", "missed")
-    expect(missed.locator(".tc-badge")).to_have_text("Missed", timeout=120_000)
+    expect(missed.locator(".tc-badge")).to_have_text("Missed", timeout=WAIT_MS)
     expect(customer.get_by_role("heading", name="No technician available")).to_be_visible(timeout=WAIT_MS)
     missed.get_by_role("button", name="Dismiss").click()
     expect(queue_row(console, "Frank")).to_have_count(0)

@@ -50,6 +50,10 @@ const HANDLERS = {
 
   chat(event) {
     rememberEvent(event);
+    if (event.session) { // the first line of a session carries the summary (it sets first_chat_at)
+      upsertSession(event.session);
+      notify("queue");
+    }
     const d = detail(event.session_id);
     d.typing.delete(typingKey(event.actor));
     if (state.active !== event.session_id && !(event.actor.kind === "technician" && event.actor.id === state.me.id)) {
