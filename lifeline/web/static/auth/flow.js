@@ -1,7 +1,7 @@
 // What every sign-in page shares: the app and return path the page was opened
 // with, the message area, and moving on to the URL the server names.
 
-import { ApiError, post } from "/static/lib/api.js";
+import { ApiError, h, post } from "/static/lib/api.js";
 
 const card = document.querySelector(".auth-card");
 
@@ -25,12 +25,21 @@ export function showError(error) {
   showMessage(text, "error");
 }
 
-// A full sign-in may carry a password-expiry notice: show it on the next page.
+// A full sign-in inside the password-expiry notice window stops to say so (§9),
+// offering to change the password now or to continue; otherwise go straight on.
 export function go(result) {
-  if (result.password_expires_in_days) {
-    sessionStorage.setItem("lifeline.passwordNotice", String(result.password_expires_in_days));
+  const days = result.password_expires_in_days;
+  if (result.stage !== "full" || !days) {
+    window.location.assign(result.next);
+    return;
   }
-  window.location.assign(result.next);
+  showMessage(`Your password expires in ${days} day${days === 1 ? "" : "s"}.`, "info");
+  const changeUrl = `/login/password?app=${encodeURIComponent(card.dataset.app)}`;
+  const links = h("p", { class: "auth-notice-actions" },
+    h("a", { href: changeUrl, id: "change-password-now" }, "Change it now"), " · ",
+    h("a", { href: result.next, id: "continue" }, "Continue"));
+  document.getElementById("auth-message").after(links);
+  for (const form of document.querySelectorAll("form")) form.hidden = true;
 }
 
 // Run `action` on submit with the button disabled, reporting errors in place.
