@@ -417,7 +417,22 @@ def test_hold_notes_urls_invitations_replies_file_and_status(
     external = console.locator("dialog.tc-dialog[open]")
     external.get_by_label("Email address").fill("vendor@partner.example")
     external.get_by_role("button", name="Create invitation").click()
-    expect(external.get_by_label("Invitation link")).to_have_value(re.compile(r"/external/"), timeout=WAIT_MS)
+    link = external.get_by_label("Invitation link")
+    expect(link).to_have_value(re.compile(r"/external/"), timeout=WAIT_MS)
+    join_url = link.input_value()
+    external.get_by_role("button", name="Close").click()
+
+    # The external technician opens the link once, reads the chat and writes in it.
+    vendor = actors.page()
+    vendor.goto(join_url)
+    expect(vendor.locator("#ext-chat .cu-msg", has_text="Second pair of eyes")).to_be_visible(timeout=WAIT_MS)
+    vendor.get_by_label("Message").fill("Vendor here: firmware 2.1 fixes this.")
+    vendor.get_by_label("Message").press("Enter")
+    expect(customer.locator(".cu-msg", has_text="firmware 2.1")).to_be_visible(timeout=WAIT_MS)
+    expect(ws.locator(".tc-msg", has_text="firmware 2.1")).to_be_visible(timeout=WAIT_MS)
+    again = actors.page()
+    again.goto(join_url)
+    expect(again.locator("#ext-error")).to_be_visible(timeout=WAIT_MS)
 
 
 def test_denied_permissions_hide_their_console_features(actors: Actors, sqlite_server: ServerProcess) -> None:

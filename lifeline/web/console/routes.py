@@ -45,7 +45,13 @@ async def console_page(request: Request, services: ServicesDep, db: DbDep) -> Re
     return templates.TemplateResponse(request, "console/console.html", context)
 
 
+async def external_page(request: Request, token: str) -> Response:
+    """An external technician's one-time invitation link; external.js redeems it with a POST."""
+    return templates.TemplateResponse(request, "console/external.html", {"token": token})
+
+
 def include_routes(app: FastAPI) -> None:
-    """Register /console (and /console/ for people who type the slash)."""
+    """Register /console (and /console/ for people who type the slash) and the external invitation page."""
     app.add_api_route("/console", console_page, methods=["GET"], include_in_schema=False)
     app.add_api_route("/console/", console_page, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/external/{token}", external_page, methods=["GET"], include_in_schema=False)
