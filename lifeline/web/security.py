@@ -61,8 +61,9 @@ class CSRFMiddleware:
             await response(scope, receive, send)
             return
         if scope["method"] not in SAFE_METHODS and SESSION_COOKIE in cookies:
-            header_token = next((v.decode() for k, v in scope["headers"] if k == CSRF_HEADER), "")
-            if not cookie_token or not hmac.compare_digest(cookie_token, header_token):
+            header_token = next((v for k, v in scope["headers"] if k == CSRF_HEADER), b"")
+            # Bytes on both sides: compare_digest refuses non-ASCII str, and a header may hold anything.
+            if not cookie_token or not hmac.compare_digest(cookie_token.encode("latin-1", "replace"), header_token):
                 response = JSONResponse(
                     {"error": "csrf_failed",
                      "message": "Missing or wrong CSRF token: reload the page and try again."},
