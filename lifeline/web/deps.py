@@ -10,14 +10,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, WebSocket
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifeline.domain.authorization import Actor
-from lifeline.errors import NotAuthenticated
-from lifeline.services.access import load_actor
+from lifeline.domain.authorization import Action, Actor, decide
+from lifeline.errors import NotAuthenticated, PermissionDenied
+from lifeline.services.access import load_actor, require
 from lifeline.services.auth import Stage, resolve_session
 from lifeline.services.context import Services
+from lifeline.services.sign_in_policy import CONSOLE_APP, ip_allowed
 from lifeline.store.auth import WebSession
 from lifeline.store.org import User
 from lifeline.web.security import SESSION_COOKIE
@@ -77,3 +78,35 @@ async def signed_in_any_stage(request: Request, services: ServicesDep, db: DbDep
 
 SignedInDep = Annotated[SignedIn, Depends(signed_in)]
 PartialSignInDep = Annotated[SignedIn, Depends(signed_in_any_stage)]
+
+
+CONSOLE_IP_REFUSED = "The Technician Console is not available from your network address."
+
+
+async def require_console_access(db: AsyncSession, user: User, actor: Actor, ip: str) -> None:
+    """Console rights *and* the IP rules (§12), checked on every console request, not only at sign-in:
+    one browser session serves both apps, and a group's Console IP rule may change mid-day."""
+    require(actor, Action.USE_TECHNICIAN_CONSOLE)
+    if not await ip_allowed(db, user, ip, CONSOLE_APP):
+        raise PermissionDenied(CONSOLE_IP_REFUSED)
+
+
+def same_origin(websocket: WebSocket) -> bool:
+    """Refuse cross-site websocket hijacking: a browser always names the page's origin."""
+    origin = websocket.headers.get("origin")
+    return not origin or origin.split("://", 1)[-1] == websocket.headers.get("host", "")
+
+
+async def console_user_for_websocket(websocket: WebSocket, services: Services, db: AsyncSession) -> User | None:
+    """The technician behind a console websocket, or None: the caller closes with 1008."""
+    if not same_origin(websocket):
+        return None
+    resolved = await resolve_session(db, websocket.cookies.get(SESSION_COOKIE, ""), services.now())
+    if resolved is None or resolved[0].stage != Stage.FULL:
+        return None
+    user = resolved[1]
+    actor = await load_actor(db, user)
+    ip = websocket.client.host if websocket.client else ""
+    if not decide(actor, Action.USE_TECHNICIAN_CONSOLE) or not await ip_allowed(db, user, ip, CONSOLE_APP):
+        return None
+    return user

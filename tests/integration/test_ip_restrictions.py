@@ -69,3 +69,28 @@ def test_both_rules_must_allow(server: ServerProcess) -> None:
     save_global_settings(server, global_ip_rule={"default": "grant", "exceptions": [LOOPBACK]})
     with server.client() as client:
         assert login(client, technician, app="console").status_code == 403
+
+
+def test_console_rule_is_enforced_after_sign_in_on_api_and_websocket(sqlite_server: ServerProcess) -> None:
+    """A session signed in through the admin app, or before the rule changed, still cannot use the Console."""
+    import websockets.exceptions
+    import websockets.sync.client
+
+    group = create_tech_group(sqlite_server, "Night")
+    member = create_technician(sqlite_server, group)
+    with sqlite_server.client() as client:
+        assert login(client, member, app="console").json()["stage"] == "full"
+        assert client.get("/api/console/state").status_code == 200
+        save_group_settings(sqlite_server, group, tc_ip_rule={"default": "grant", "exceptions": [LOOPBACK]})
+        refused = client.get("/api/console/state")
+        assert refused.status_code == 403
+        assert "network address" in refused.json()["message"]
+        cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    ws_url = sqlite_server.url.replace("http://", "ws://") + "/ws/console"
+    try:
+        with websockets.sync.client.connect(ws_url, additional_headers={"Cookie": cookie}) as socket:
+            socket.send('{"op": "register"}')
+            socket.recv(timeout=10)
+        raise AssertionError("the console websocket should have been refused")
+    except websockets.exceptions.InvalidStatus as refused_handshake:  # closed before accept
+        assert refused_handshake.response.status_code == 403

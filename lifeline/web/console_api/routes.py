@@ -13,7 +13,6 @@ from fastapi import Depends, FastAPI
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from lifeline.domain.authorization import Action
 from lifeline.domain.session_state import CloseReason
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.errors import LifelineError
@@ -23,12 +22,12 @@ from lifeline.services.sessions.config import load_permissions
 from lifeline.services.sessions.queue import access_session_for_technician, list_queue, technician_scope
 from lifeline.services.sessions.records import SessionActor, summary
 from lifeline.store.org import Channel, TechGroup, User
-from lifeline.web.deps import DbDep, ServicesDep, SignedIn, signed_in
+from lifeline.web.deps import DbDep, ServicesDep, SignedIn, require_console_access, signed_in
 
 
 async def technician(signed: Annotated[SignedIn, Depends(signed_in)], services: ServicesDep, db: DbDep) -> SignedIn:
     """Signed in with console rights; the request counts as console activity."""
-    require(signed.actor, Action.USE_TECHNICIAN_CONSOLE)
+    await require_console_access(db, signed.user, signed.actor, signed.ip)
     await presence.touch_activity(db, services.bus, signed.user, now=services.now())
     return signed
 

@@ -16,16 +16,13 @@ from typing import Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
-from lifeline.domain.authorization import Action, decide
 from lifeline.errors import LifelineError
-from lifeline.services.access import load_actor
-from lifeline.services.auth import Stage, resolve_session
 from lifeline.services.context import Services
 from lifeline.services.sessions import views
 from lifeline.services.sessions.presence import touch_activity
 from lifeline.services.sessions.queue import access_session_for_customer, technician_scope
 from lifeline.web.live.hub import Connection, Hub
-from lifeline.web.security import SESSION_COOKIE
+from lifeline.web.deps import console_user_for_websocket
 
 HEARTBEAT_S = 25.0  # below the 60 s idle time-out of common reverse proxies
 FIRST_MESSAGE_TIMEOUT_S = 15.0
@@ -33,11 +30,6 @@ POLICY_VIOLATION = 1008
 
 Start = Callable[[dict[str, Any]], Awaitable[tuple[list[dict[str, Any]], int]]]
 
-
-def _same_origin(websocket: WebSocket) -> bool:
-    """Refuse cross-site websocket hijacking: a browser always names the page's origin."""
-    origin = websocket.headers.get("origin")
-    return not origin or origin.split("://", 1)[-1] == websocket.headers.get("host", "")
 
 
 async def _serve(websocket: WebSocket, hub: Hub, connection: Connection, start: Start) -> None:
@@ -89,12 +81,8 @@ async def console_socket(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     hub: Hub = websocket.app.state.live_hub
     async with services.db.session() as db:
-        resolved = await resolve_session(db, websocket.cookies.get(SESSION_COOKIE, ""), services.now())
-        if resolved is None or resolved[0].stage != Stage.FULL or not _same_origin(websocket):
-            await websocket.close(code=POLICY_VIOLATION)
-            return
-        user = resolved[1]
-        if not decide(await load_actor(db, user), Action.USE_TECHNICIAN_CONSOLE):
+        user = await console_user_for_websocket(websocket, services, db)
+        if user is None:
             await websocket.close(code=POLICY_VIOLATION)
             return
         scope = await technician_scope(db, user)

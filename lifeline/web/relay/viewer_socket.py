@@ -28,24 +28,18 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from lifeline.errors import LifelineError
 from lifeline.protocol import FLAG_FULL, relay
 from lifeline.protocol.errors import ProtocolError
-from lifeline.services.auth import Stage, resolve_session
 from lifeline.services.context import Services
 from lifeline.services.relay.envelope import Reassembler, agent_subject, viewer_subject, viewers_subject
 from lifeline.services.relay.rights import NO_RIGHTS, RIGHTS_TTL_S, ViewerRights, message_allowed, viewer_rights
 from lifeline.store.org import User
+from lifeline.web.deps import console_user_for_websocket
 from lifeline.web.relay.link import HEARTBEAT_S, POLICY_VIOLATION, STALE_AFTER_S, Link
-from lifeline.web.security import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
 VIEWER_ID_BYTES = 9
 _FLAGS_OFFSET = 1  # byte offset of the flags in a screen-update frame (docs/protocol.md)
 
-
-def _same_origin(websocket: WebSocket) -> bool:
-    """Refuse cross-site websocket hijacking: a browser always names the page's origin."""
-    origin = websocket.headers.get("origin")
-    return not origin or origin.split("://", 1)[-1] == websocket.headers.get("host", "")
 
 
 class ViewerSocket(Link):
@@ -219,8 +213,8 @@ class ViewerSocket(Link):
 async def viewer_socket(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     async with services.db.session() as db:
-        resolved = await resolve_session(db, websocket.cookies.get(SESSION_COOKIE, ""), services.now())
-    if resolved is None or resolved[0].stage != Stage.FULL or not _same_origin(websocket):
+        user = await console_user_for_websocket(websocket, services, db)
+    if user is None:
         await websocket.close(code=POLICY_VIOLATION)
         return
-    await ViewerSocket(websocket, services, resolved[1], websocket.path_params["lsid"]).run()
+    await ViewerSocket(websocket, services, user, websocket.path_params["lsid"]).run()
