@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from lifeline.domain.authorization import visible_admin_tabs
+from lifeline.domain.authorization import Action, decide, visible_admin_tabs
 from lifeline.web.admin_api.common import Out
 from lifeline.web.deps import SignedInDep
+
+
+# Workspace views that are not Administration Center tabs of the seed but are gated the same way.
+EXTRA_TABS = (("audit", Action.VIEW_AUDIT_LOG), ("api_accounts", Action.MANAGE_API_ACCOUNTS))
 
 
 class MeOut(Out):
@@ -33,5 +37,6 @@ async def read_me(signed: SignedInDep) -> MeOut:
         command_center_only=bool(rights and rights.command_center_only),
         has_technician_seat=actor.has_technician_seat,
         assigned_tech_group_ids=sorted(actor.assigned_group_ids),
-        visible_tabs=[t.value for t in visible_admin_tabs(actor)],
+        visible_tabs=[t.value for t in visible_admin_tabs(actor)]
+        + [tab for tab, action in EXTRA_TABS if decide(actor, action)],
     )

@@ -25,8 +25,7 @@ export const AUDIT_ENTITY = {
 export async function me() {
   const data = await get(`${A}/me`);
   const isMaster = ["master_admin", "master_account_holder"].includes(data.role);
-  const tabs = new Set(data.visible_tabs);
-  if (isMaster) tabs.add("audit"); // the audit log is for Master Administrators (§31 decisions)
+  const tabs = new Set(data.visible_tabs); // the server decides, including "audit" and "api_accounts"
   return {
     userId: data.id, name: data.name, role: data.role, isMaster, tabs,
     assignedGroupIds: new Set(data.assigned_tech_group_ids || []),

@@ -7,6 +7,7 @@ import { enableDragAndDrop } from "./dnd.js";
 import * as endpoints from "./endpoints.js";
 import { plainMessage } from "./forms.js";
 import { buildTree } from "./orgmodel.js";
+import { renderApiAccounts } from "./tabs/api_accounts.js";
 import { renderAudit } from "./tabs/audit.js";
 import { renderChannels } from "./tabs/channels.js";
 import { renderComputers } from "./tabs/computers.js";
@@ -26,6 +27,7 @@ const TABS = [
   { id: "computers", label: "Computers", render: renderComputers },
   { id: "global_settings", label: "Global Settings", render: renderGlobal },
   { id: "audit", label: "Audit log", render: renderAudit },
+  { id: "api_accounts", label: "API accounts", render: (panel) => renderApiAccounts(panel) },
 ];
 
 class AdminCenter {
