@@ -295,6 +295,7 @@ def test_channel_session_auto_starts_at_the_least_busy_technician(
     row = queue_row(idle_console, "Erin", "mine")
     expect(row.locator(".tc-badge")).to_have_text("Active", timeout=WAIT_MS)
     expect(row).to_contain_text("Channel 1")
+    expect(row.locator('.tc-row-field[data-field="1"]')).to_have_text("Order number: A-1042")
     expect(queue_row(busy_console, "Erin")).to_have_count(0, timeout=WAIT_MS)
 
     row.click()

@@ -32,6 +32,13 @@ function label(s) {
   return s.customer_name || (s.pin_code ? `PIN ${s.pin_code}` : "Customer");
 }
 
+// Custom fields as extra columns of the session list (part2 §5): the filled ones, with their names.
+function customFields(s) {
+  return Object.entries(s.custom_fields || {}).filter(([, value]) => value)
+    .map(([index, value]) => h("span", { class: "tc-row-field", dataset: { field: index } },
+      `${config.labels[Number(index)] || `Field ${index}`}: ${value}`));
+}
+
 function transferNote(s) {
   const last = detail(s.id).transfer;
   if (!last) return null;
@@ -53,7 +60,8 @@ function rowFor(s, section, actions) {
     h("span", {}, queueLabel(s)),
     s.status === "connecting" && s.pin_code ? h("span", {}, `PIN ${s.pin_code}`) : null,
     section === "incoming" || section === "outgoing" ? h("span", {}, transferNote(s)) : null,
-    section === "missed" ? h("span", {}, `waited from ${clock(s.waiting_at)}`) : null),
+    section === "missed" ? h("span", {}, `waited from ${clock(s.waiting_at)}`) : null,
+    ...customFields(s)),
   pickable || section === "missed" ? h("span", { class: "tc-row-actions" },
     pickable ? h("button", {
       type: "button", class: "tc-button tc-button-small tc-button-primary",
