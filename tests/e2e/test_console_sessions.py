@@ -201,6 +201,16 @@ def test_pin_session_chat_reply_transfer_surveys_and_admin_view(
     expect(customer.locator("#cu-chat-status")).to_have_text("You are connected to a technician.", timeout=WAIT_MS)
     expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("Active", timeout=WAIT_MS)
 
+    # The administrator holds and resumes the session from the Sessions tab.
+    admin_row(admin_page, "Carol").click()
+    admin_page.get_by_role("button", name="Hold", exact=True).click()
+    expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("On Hold", timeout=WAIT_MS)
+    expect(workspace(console).locator(".tc-ws-head .tc-badge")).to_have_text("On Hold", timeout=WAIT_MS)
+    admin_page.screenshot(path=str(artifacts_dir / "admin-sessions-tab.png"))
+    admin_page.get_by_role("button", name="Unhold").click()
+    expect(admin_row(admin_page, "Carol").locator(".ss-status-cell")).to_have_text("Active", timeout=WAIT_MS)
+    expect(workspace(console).locator(".tc-ws-head .tc-badge")).to_have_text("Active", timeout=WAIT_MS)
+
     customer.get_by_label("Message").press_sequentially("My printer")
     expect(workspace(console).locator(".tc-typing")).to_contain_text("is typing", timeout=WAIT_MS)
     customer.get_by_label("Message").press_sequentially(" is on fire")
