@@ -46,13 +46,22 @@ def test_unknown_pin_and_used_link_say_the_code_has_expired(actors: Actors, sqli
     link = dialog.get_by_label("Session link")
     expect(link).to_have_value(re.compile(r"/join/"), timeout=WAIT_MS)
     url = link.input_value()
+    # Email through the technician's own mail program: a mailto: link carrying the session link.
+    dialog.locator("#tc-new-field-0").fill("Gina at home")
+    dialog.locator('.tc-dialog-tabs [data-method="email"]').click()
+    dialog.locator("#tc-new-email").fill("gina@customer.example")
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_role("link", name="Open email")).to_have_attribute(
+        "href", re.compile(r"^mailto:gina%40customer\.example\?subject="), timeout=WAIT_MS)
     dialog.get_by_role("button", name="Close").click()
 
     customer.goto(url)
     customer.wait_for_url(re.compile(r"/session/[0-9a-f]{32}$"), timeout=WAIT_MS)
     expect(customer.locator("#cu-chat-status")).to_have_text("A technician will be with you shortly.",
                                                              timeout=WAIT_MS)
-    expect(queue_row(console, "Gina", "waiting").locator(".tc-badge")).to_have_text("Waiting", timeout=WAIT_MS)
+    expect(queue_row(console, "Gina", "waiting").locator('.tc-badge[data-status="waiting"]')).to_be_visible(
+        timeout=WAIT_MS)
+    expect(queue_row(console, "Gina at home", "waiting").locator(".tc-badge")).to_have_text("Connecting")
 
     again = actors.page()
     again.goto(url)

@@ -13,6 +13,10 @@ const METHOD_LABELS = {
   api_key: "API session key", unattended: "Unattended", lan: "Connect On LAN", lens: "Lens",
 };
 
+const CLIENT_LABELS = {
+  applet: "Applet", instant_chat: "Instant Chat", mobile: "Mobile Applet", lens: "Lens", calling_card: "Calling Card",
+};
+
 export function sidePanel(sessionId, config, report) {
   const s = () => state.sessions.get(sessionId);
   const fields = h("dl", { class: "tc-fields" });
@@ -76,7 +80,7 @@ export function sidePanel(sessionId, config, report) {
     rows.push(["Status", statusLabel(session.status) + (session.close_reason ? ` (${session.close_reason.replaceAll("_", " ")})` : "")]);
     rows.push(["Session ID", String(session.id)]);
     rows.push(["Method", METHOD_LABELS[session.method] || session.method]);
-    rows.push(["Client", session.client_kind === "instant_chat" ? "Instant Chat" : session.client_kind]);
+    rows.push(["Client", CLIENT_LABELS[session.client_kind] || session.client_kind]);
     rows.push(["Queue", queue || ""]);
     if (session.pin_code) rows.push(["PIN code", session.pin_code]);
     rows.push(["Created", dateTime(session.created_at)]);
