@@ -74,9 +74,19 @@ PNG_MAX_COLOURS = 256
 PNG_ALWAYS_MAX_COLOURS = 16
 
 #: Pixel stride (px, both axes) of the colour-count sample: 1/16 of the pixels
-#: keeps the count under 0.5 ms for a full 1080p frame while still seeing the
-#: gradients that mark photographic content.
+#: keeps the count under 0.5 ms for a 1080p frame of text or UI while still
+#: seeing the gradients that mark photographic content. Large regions use a
+#: wider stride (COLOUR_SAMPLE_MAX_PX).
 COLOUR_SAMPLE_STRIDE_PX = 4
+
+#: Most pixels (px) the colour-count sample may hold; larger regions widen the
+#: stride to stay under it. np.unique costs ~0.2 µs per sampled pixel when most
+#: are distinct: a photographic 1080p frame at stride 4 (130 K samples) took
+#: 23 ms of a 40 ms encode, capping full-screen change near 20 fps
+#: (bench/screen.py, docs/performance.md "Screen"). 16 K samples still show
+#: thousands of colours in a photo, far above PNG_MAX_COLOURS, and regions up
+#: to 512x512 keep the 1-in-16 sample.
+COLOUR_SAMPLE_MAX_PX = 16_384
 
 #: Weight (0..1) of the newest interval in a cell's change-rate average: 0.5
 #: reacts within two updates when a video starts or stops.

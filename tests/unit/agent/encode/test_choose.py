@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lifeline.agent.encode.choose import choose_encoding, colour_count, should_use_jpeg
-from lifeline.agent.encode.constants import JPEG_MIN_AREA_PX, JPEG_MIN_FPS, PNG_MAX_COLOURS
+from lifeline.agent.encode.constants import COLOUR_SAMPLE_MAX_PX, JPEG_MIN_AREA_PX, JPEG_MIN_FPS, PNG_MAX_COLOURS
 from lifeline.protocol import Encoding
 from tests.unit.agent.encode.frames_helper import blank, photo, text_lines
 
@@ -33,3 +33,13 @@ def test_rule_table() -> None:
     assert should_use_jpeg(big, 100, JPEG_MIN_FPS)  # moderate colours, changing fast
     assert not should_use_jpeg(big, 100, JPEG_MIN_FPS / 2)  # moderate colours, slow: PNG
     assert not should_use_jpeg(big, 8, 60.0)  # flat text: always PNG
+
+
+def test_a_full_hd_photo_is_counted_on_a_bounded_sample_and_still_jpeg() -> None:
+    """Large regions widen the sample stride (COLOUR_SAMPLE_MAX_PX) but still look photographic."""
+    region = blank(1080, 1920)
+    region[..., :3] = photo(1080, 1920)
+    assert PNG_MAX_COLOURS < colour_count(region) <= COLOUR_SAMPLE_MAX_PX
+    assert choose_encoding(region, change_fps=0.0) is Encoding.JPEG
+    text = text_lines(blank(1080, 1920), right=1900)
+    assert choose_encoding(text, change_fps=30.0) is Encoding.PNG
