@@ -11,6 +11,10 @@ from lifeline.cli_admin import admin_app, demo_app
 from lifeline.cli_api_accounts import api_account_app
 from lifeline.config import Config
 
+# Open websockets (consoles, agents, /nw integrations) never close by themselves; after this
+# many seconds of a stop they are cut, and every client reconnects to a live node by itself.
+GRACEFUL_SHUTDOWN_S = 3
+
 app = typer.Typer(help="Lifeline remote-support server.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -35,6 +39,7 @@ def serve(
     uvicorn.run(
         create_app(config), host=host or config.host, port=port or config.port,
         ws="wsproto", log_level="info", proxy_headers=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
 
 
