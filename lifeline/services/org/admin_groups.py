@@ -20,8 +20,8 @@ from lifeline.domain.org_tree import check_move
 from lifeline.domain.roles import AdminRights
 from lifeline.errors import Conflict, NotFound
 from lifeline.services.access import require
-from lifeline.services.audit import AuditActor, record_audit, record_changes
-from lifeline.services.org.common import Change, Entity, clean_name, clean_text, commit, status_word
+from lifeline.services.audit import AuditActor
+from lifeline.services.org.common import Entity, Kind, clean_edit, clean_name, clean_text, status_word
 from lifeline.store.org import AdminGroup, User
 
 SECTION = "Organization"
@@ -36,6 +36,9 @@ def describe(group: AdminGroup) -> dict[str, object]:
         "Grants": sorted(group.grants or []),
         "Access Command Center only": group.command_center_only,
     }
+
+
+KIND = Kind(Entity.ADMIN_GROUP, "admin_group", SECTION, describe)
 
 
 async def access_admin_group(session: AsyncSession, actor: Actor, group_id: int) -> AdminGroup:
@@ -83,17 +86,7 @@ async def do_create_admin_group(
     )
     session.add(group)
     await session.flush()
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.ADMIN_GROUP,
-        entity_id=group.id,
-        entity_name=name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe(group),
-    )
-    await commit(session, bus, {"op": "add", "entity": "admin_group", "id": group.id})
+    await KIND.commit_add(session, bus, audit_actor, group)
     return group
 
 
@@ -115,33 +108,24 @@ async def do_update_admin_group(
     group = await access_admin_group(session, actor, group_id)
     if command_center_only is not None and command_center_only != group.command_center_only:
         require(actor, Action.SET_COMMAND_CENTER_ONLY)
-    new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = (
-        None if description is None else clean_text(description, field="description", what="Description")
-    )
+    new_name, new_description = clean_edit(name, description)
     rights = AdminRights.parse(
         group.rights_mode if rights_mode is None else rights_mode,
         list(group.grants or []) if grants is None else grants,
         command_center_only=group.command_center_only if command_center_only is None else command_center_only,
     )
-    before = describe(group)
-    group.name = new_name if new_name is not None else group.name
-    group.description = new_description if new_description is not None else group.description
-    group.enabled = group.enabled if enabled is None else enabled
-    group.rights_mode = rights.mode.value
-    group.grants = sorted(g.value for g in rights.grants)
-    group.command_center_only = rights.command_center_only
-    record_changes(
+    await KIND.commit_update(
         session,
+        bus,
         audit_actor,
-        entity_type=Entity.ADMIN_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        section=SECTION,
-        before=before,
-        after=describe(group),
+        group,
+        name=new_name,
+        description=new_description,
+        enabled=enabled,
+        rights_mode=rights.mode.value,
+        grants=sorted(g.value for g in rights.grants),
+        command_center_only=rights.command_center_only,
     )
-    await commit(session, bus, {"op": "change", "entity": "admin_group", "id": group.id})
     return group
 
 
@@ -160,19 +144,7 @@ async def do_move_admin_group(
     check_move(group_id, new_parent_id, await _parents(session))
     old = group.parent_id
     group.parent_id = new_parent_id
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.ADMIN_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        change_type=Change.MOVE,
-        section=SECTION,
-        field="Parent group",
-        old=old,
-        new=new_parent_id,
-    )
-    await commit(session, bus, {"op": "move", "entity": "admin_group", "id": group.id})
+    await KIND.commit_move(session, bus, audit_actor, group, field="Parent group", old=old, new=new_parent_id)
     return group
 
 
@@ -192,15 +164,4 @@ async def do_delete_admin_group(
             f"{members or 0} administrator(s); move them first.",
             field="group_id",
         )
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.ADMIN_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe(group),
-    )
-    await session.delete(group)
-    await commit(session, bus, {"op": "delete", "entity": "admin_group", "id": group_id})
+    await KIND.commit_delete(session, bus, audit_actor, group)

@@ -9,7 +9,9 @@ unique-constraint race into a clear `Conflict`.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +21,7 @@ from lifeline.bus import Bus
 from lifeline.domain.authorization import Actor, visible_admin_tabs
 from lifeline.domain.roles import AdminTab, Role
 from lifeline.errors import Conflict, InvalidInput, PermissionDenied
-from lifeline.services.audit import AuditActor
+from lifeline.services.audit import AuditActor, record_audit, record_changes
 from lifeline.services.events import publish_on_commit
 from lifeline.store.org import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, User
 
@@ -99,6 +101,16 @@ def clean_text(value: str, *, field: str, what: str, limit: int = DESCRIPTION_MA
     return text
 
 
+def clean_edit(
+    name: str | None, description: str | None, *, what: str = "Group name"
+) -> tuple[str | None, str | None]:
+    """An edit's name and description, cleaned like on create; `None` stays `None` (= unchanged)."""
+    return (
+        None if name is None else clean_name(name, what=what),
+        None if description is None else clean_text(description, field="description", what="Description"),
+    )
+
+
 def clean_email(value: str, *, field: str = "email") -> str:
     """A plausible address (one @, a dot in the domain, no spaces), lower-cased: it is the login."""
     text = value.strip().lower() if isinstance(value, str) else ""
@@ -135,3 +147,116 @@ async def commit(session: AsyncSession, bus: Bus | None, event: dict[str, Any]) 
         raise Conflict(
             "The change clashes with another change made at the same time; reload and retry."
         ) from exc
+
+
+class Audited(Protocol):
+    """What the audit helpers read from an organization object: its id and the name rows show."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=Audited)
+
+
+@dataclass(frozen=True)
+class Kind(Generic[T]):
+    """How one kind of organization object is audited and announced.
+
+    Every `do_*` action ends the same way: an `Add`/`Change`/`Move`/`Delete`
+    audit row under the kind's entity type and section, then `commit` with an
+    `org` event naming the kind. Keeping those steps here means the audit
+    vocabulary and the event shape cannot drift between modules.
+    """
+
+    entity_type: str  # `Entity.*`, as the Audit report spells it
+    event: str  # the `entity` field of the `org` event
+    section: str
+    describe: Callable[[T], dict[str, object]]  # the audited fields, compared by `Change` rows
+
+    def audit(self, session: AsyncSession, audit_actor: AuditActor, obj: T, **row: Any) -> None:
+        """One audit row about `obj`; `row` is the rest of `record_audit`'s fields."""
+        record_audit(
+            session,
+            audit_actor,
+            entity_type=self.entity_type,
+            entity_id=obj.id,
+            entity_name=obj.name,
+            section=self.section,
+            **row,
+        )
+
+    def audit_add(self, session: AsyncSession, audit_actor: AuditActor, obj: T) -> None:
+        """The `Add` row of a flushed new object, for callers (the bulk import) that commit later."""
+        self.audit(session, audit_actor, obj, change_type=Change.ADD, new=self.describe(obj))
+
+    async def commit(
+        self, session: AsyncSession, bus: Bus | None, op: str, entity_id: int, **extra: object
+    ) -> None:
+        """`common.commit` with this kind's `org` event."""
+        await commit(session, bus, {"op": op, "entity": self.event, "id": entity_id, **extra})
+
+    async def commit_add(
+        self, session: AsyncSession, bus: Bus | None, audit_actor: AuditActor, obj: T
+    ) -> None:
+        self.audit_add(session, audit_actor, obj)
+        await self.commit(session, bus, "add", obj.id)
+
+    async def commit_update(
+        self, session: AsyncSession, bus: Bus | None, audit_actor: AuditActor, obj: T, **fields: object
+    ) -> None:
+        """Set the already validated `fields` that are not `None` (left out = unchanged) and commit."""
+        before = self.describe(obj)
+        for attr, value in fields.items():
+            if value is not None:
+                setattr(obj, attr, value)
+        await self.commit_changes(session, bus, audit_actor, obj, before)
+
+    async def commit_changes(
+        self,
+        session: AsyncSession,
+        bus: Bus | None,
+        audit_actor: AuditActor,
+        obj: T,
+        before: dict[str, object],
+        after: dict[str, object] | None = None,
+    ) -> None:
+        """`Change` rows for what differs from `before` (default after: `describe(obj)`), then commit."""
+        record_changes(
+            session,
+            audit_actor,
+            entity_type=self.entity_type,
+            entity_id=obj.id,
+            entity_name=obj.name,
+            section=self.section,
+            before=before,
+            after=self.describe(obj) if after is None else after,
+        )
+        await self.commit(session, bus, "change", obj.id)
+
+    async def commit_move(
+        self,
+        session: AsyncSession,
+        bus: Bus | None,
+        audit_actor: AuditActor,
+        obj: T,
+        *,
+        field: str,
+        old: int | None,
+        new: int | None,
+        **extra: object,
+    ) -> None:
+        self.audit(session, audit_actor, obj, change_type=Change.MOVE, field=field, old=old, new=new)
+        await self.commit(session, bus, "move", obj.id, **extra)
+
+    async def commit_delete(
+        self, session: AsyncSession, bus: Bus | None, audit_actor: AuditActor, obj: T
+    ) -> None:
+        """The `Delete` row keeps the last audited fields, since the object itself goes."""
+        entity_id = obj.id
+        self.audit(session, audit_actor, obj, change_type=Change.DELETE, old=self.describe(obj))
+        await session.delete(obj)
+        await self.commit(session, bus, "delete", entity_id)

@@ -13,8 +13,8 @@ from lifeline.bus import Bus
 from lifeline.domain.authorization import Action, Actor, decide
 from lifeline.errors import NotFound
 from lifeline.services.access import access_tech_group
-from lifeline.services.audit import AuditActor, record_audit, record_changes
-from lifeline.services.org.common import Change, Entity, clean_name, clean_text, commit, status_word
+from lifeline.services.audit import AuditActor
+from lifeline.services.org.common import Entity, Kind, clean_edit, clean_name, clean_text, status_word
 from lifeline.store.org import ComputerGroup
 
 SECTION = "Computers"
@@ -22,6 +22,9 @@ SECTION = "Computers"
 
 def describe(group: ComputerGroup) -> dict[str, object]:
     return {"Name": group.name, "Description": group.description, "Status": status_word(group.enabled)}
+
+
+KIND = Kind(Entity.COMPUTER_GROUP, "computer_group", SECTION, describe)
 
 
 async def access_computer_group(session: AsyncSession, actor: Actor, group_id: int) -> ComputerGroup:
@@ -47,17 +50,7 @@ async def do_create_computer_group(
     group = ComputerGroup(tech_group_id=tech_group_id, name=name, description=description)
     session.add(group)
     await session.flush()
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.COMPUTER_GROUP,
-        entity_id=group.id,
-        entity_name=name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe(group),
-    )
-    await commit(session, bus, {"op": "add", "entity": "computer_group", "id": group.id})
+    await KIND.commit_add(session, bus, audit_actor, group)
     return group
 
 
@@ -72,26 +65,11 @@ async def do_update_computer_group(
     actor: Actor,
     audit_actor: AuditActor,
 ) -> ComputerGroup:
-    new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = (
-        None if description is None else clean_text(description, field="description", what="Description")
-    )
+    new_name, new_description = clean_edit(name, description)
     group = await access_computer_group(session, actor, group_id)
-    before = describe(group)
-    group.name = new_name if new_name is not None else group.name
-    group.description = new_description if new_description is not None else group.description
-    group.enabled = group.enabled if enabled is None else enabled
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=Entity.COMPUTER_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        section=SECTION,
-        before=before,
-        after=describe(group),
+    await KIND.commit_update(
+        session, bus, audit_actor, group, name=new_name, description=new_description, enabled=enabled
     )
-    await commit(session, bus, {"op": "change", "entity": "computer_group", "id": group.id})
     return group
 
 
@@ -99,15 +77,4 @@ async def do_delete_computer_group(
     session: AsyncSession, bus: Bus | None, group_id: int, *, actor: Actor, audit_actor: AuditActor
 ) -> None:
     group = await access_computer_group(session, actor, group_id)
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.COMPUTER_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe(group),
-    )
-    await session.delete(group)
-    await commit(session, bus, {"op": "delete", "entity": "computer_group", "id": group_id})
+    await KIND.commit_delete(session, bus, audit_actor, group)

@@ -15,14 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifeline.bus import Bus
 from lifeline.domain.authorization import Actor
 from lifeline.errors import Conflict, NotFound
-from lifeline.services.audit import AuditActor, record_audit, record_changes
+from lifeline.services.audit import AuditActor
 from lifeline.services.org.common import (
-    Change,
     Entity,
+    Kind,
+    clean_edit,
     clean_email,
     clean_name,
     clean_text,
-    commit,
     require_master,
     status_word,
 )
@@ -37,6 +37,10 @@ def describe_group(group: ExternalTechGroup) -> dict[str, object]:
 
 def describe_member(member: ExternalTechnician) -> dict[str, object]:
     return {"Name": member.name, "Email": member.email, "Status": status_word(member.enabled)}
+
+
+GROUP = Kind(Entity.EXTERNAL_GROUP, "external_group", SECTION, describe_group)
+MEMBER = Kind(Entity.EXTERNAL_TECH, "external_technician", SECTION, describe_member)
 
 
 async def access_external_group(session: AsyncSession, actor: Actor, group_id: int) -> ExternalTechGroup:
@@ -71,17 +75,7 @@ async def do_create_external_group(
     )
     session.add(group)
     await session.flush()
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.EXTERNAL_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe_group(group),
-    )
-    await commit(session, bus, {"op": "add", "entity": "external_group", "id": group.id})
+    await GROUP.commit_add(session, bus, audit_actor, group)
     return group
 
 
@@ -96,26 +90,11 @@ async def do_update_external_group(
     actor: Actor,
     audit_actor: AuditActor,
 ) -> ExternalTechGroup:
-    new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = (
-        None if description is None else clean_text(description, field="description", what="Description")
-    )
+    new_name, new_description = clean_edit(name, description)
     group = await access_external_group(session, actor, group_id)
-    before = describe_group(group)
-    group.name = new_name if new_name is not None else group.name
-    group.description = new_description if new_description is not None else group.description
-    group.enabled = group.enabled if enabled is None else enabled
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=Entity.EXTERNAL_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        section=SECTION,
-        before=before,
-        after=describe_group(group),
+    await GROUP.commit_update(
+        session, bus, audit_actor, group, name=new_name, description=new_description, enabled=enabled
     )
-    await commit(session, bus, {"op": "change", "entity": "external_group", "id": group.id})
     return group
 
 
@@ -124,18 +103,7 @@ async def do_delete_external_group(
 ) -> None:
     """Deleting the group removes its approvals too: they exist only as members of it."""
     group = await access_external_group(session, actor, group_id)
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.EXTERNAL_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe_group(group),
-    )
-    await session.delete(group)
-    await commit(session, bus, {"op": "delete", "entity": "external_group", "id": group_id})
+    await GROUP.commit_delete(session, bus, audit_actor, group)
 
 
 async def do_add_external_technician(
@@ -161,17 +129,7 @@ async def do_add_external_technician(
     member = ExternalTechnician(group_id=group.id, name=clean, email=address)
     session.add(member)
     await session.flush()
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.EXTERNAL_TECH,
-        entity_id=member.id,
-        entity_name=member.name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe_member(member),
-    )
-    await commit(session, bus, {"op": "add", "entity": "external_technician", "id": member.id})
+    await MEMBER.commit_add(session, bus, audit_actor, member)
     return member
 
 
@@ -189,21 +147,9 @@ async def do_update_external_technician(
     new_name = None if name is None else clean_name(name)
     new_email = None if email is None else clean_email(email)
     member = await access_external_member(session, actor, member_id)
-    before = describe_member(member)
-    member.name = new_name if new_name is not None else member.name
-    member.email = new_email if new_email is not None else member.email
-    member.enabled = member.enabled if enabled is None else enabled
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=Entity.EXTERNAL_TECH,
-        entity_id=member.id,
-        entity_name=member.name,
-        section=SECTION,
-        before=before,
-        after=describe_member(member),
+    await MEMBER.commit_update(
+        session, bus, audit_actor, member, name=new_name, email=new_email, enabled=enabled
     )
-    await commit(session, bus, {"op": "change", "entity": "external_technician", "id": member.id})
     return member
 
 
@@ -211,15 +157,4 @@ async def do_delete_external_technician(
     session: AsyncSession, bus: Bus | None, member_id: int, *, actor: Actor, audit_actor: AuditActor
 ) -> None:
     member = await access_external_member(session, actor, member_id)
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.EXTERNAL_TECH,
-        entity_id=member.id,
-        entity_name=member.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe_member(member),
-    )
-    await session.delete(member)
-    await commit(session, bus, {"op": "delete", "entity": "external_technician", "id": member_id})
+    await MEMBER.commit_delete(session, bus, audit_actor, member)

@@ -23,8 +23,8 @@ from lifeline.domain.org_tree import check_move
 from lifeline.domain.settings_catalog import Owner
 from lifeline.errors import Conflict
 from lifeline.services.access import access_tech_group, require, tech_group_parents
-from lifeline.services.audit import AuditActor, record_audit, record_changes
-from lifeline.services.org.common import Change, Entity, clean_name, clean_text, commit, status_word
+from lifeline.services.audit import AuditActor, record_audit
+from lifeline.services.org.common import Change, Entity, Kind, clean_edit, clean_name, clean_text, status_word
 from lifeline.services.permissions import copy_permissions
 from lifeline.services.settings import copy_owner_settings, delete_owner_settings
 from lifeline.store.org import AdminAssignment, Channel, ChannelAssignment, ComputerGroup, TechGroup, User
@@ -35,6 +35,9 @@ SECTION = "Organization"
 def describe(group: TechGroup) -> dict[str, object]:
     """The fields the audit log compares, with the Audit report's words for status."""
     return {"Name": group.name, "Description": group.description, "Status": status_word(group.enabled)}
+
+
+KIND = Kind(Entity.TECH_GROUP, "tech_group", SECTION, describe)
 
 
 async def do_create_tech_group(
@@ -60,17 +63,7 @@ async def do_create_tech_group(
     if parent_id is not None:
         await copy_permissions(session, parent_id, group.id)
         await copy_owner_settings(session, Owner.TECH_GROUP, parent_id, group.id)
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.TECH_GROUP,
-        entity_id=group.id,
-        entity_name=name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe(group),
-    )
-    await commit(session, bus, {"op": "add", "entity": "tech_group", "id": group.id})
+    await KIND.commit_add(session, bus, audit_actor, group)
     return group
 
 
@@ -86,29 +79,11 @@ async def do_update_tech_group(
     audit_actor: AuditActor,
 ) -> TechGroup:
     """Change name, description and/or status; fields left `None` keep their value."""
-    new_name = None if name is None else clean_name(name, what="Group name")
-    new_description = (
-        None if description is None else clean_text(description, field="description", what="Description")
-    )
+    new_name, new_description = clean_edit(name, description)
     group = await access_tech_group(session, actor, group_id, Action.EDIT_TECH_GROUP)
-    before = describe(group)
-    if new_name is not None:
-        group.name = new_name
-    if new_description is not None:
-        group.description = new_description
-    if enabled is not None:
-        group.enabled = enabled
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=Entity.TECH_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        section=SECTION,
-        before=before,
-        after=describe(group),
+    await KIND.commit_update(
+        session, bus, audit_actor, group, name=new_name, description=new_description, enabled=enabled
     )
-    await commit(session, bus, {"op": "change", "entity": "tech_group", "id": group.id})
     return group
 
 
@@ -130,19 +105,9 @@ async def do_move_tech_group(
     check_move(group_id, new_parent_id, await tech_group_parents(session))
     old_parent = group.parent_id
     group.parent_id = new_parent_id
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.TECH_GROUP,
-        entity_id=group.id,
-        entity_name=group.name,
-        change_type=Change.MOVE,
-        section=SECTION,
-        field="Parent group",
-        old=old_parent,
-        new=new_parent_id,
+    await KIND.commit_move(
+        session, bus, audit_actor, group, field="Parent group", old=old_parent, new=new_parent_id
     )
-    await commit(session, bus, {"op": "move", "entity": "tech_group", "id": group.id})
     return group
 
 
@@ -174,18 +139,7 @@ async def do_delete_tech_group(
         )
     await _audit_links(session, audit_actor, group)
     await delete_owner_settings(session, Owner.TECH_GROUP, group_id)
-    await session.delete(group)
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.TECH_GROUP,
-        entity_id=group_id,
-        entity_name=group.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe(group),
-    )
-    await commit(session, bus, {"op": "delete", "entity": "tech_group", "id": group_id})
+    await KIND.commit_delete(session, bus, audit_actor, group)
 
 
 async def _audit_links(session: AsyncSession, audit_actor: AuditActor, group: TechGroup) -> None:
