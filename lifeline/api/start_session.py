@@ -32,7 +32,7 @@ from lifeline.api.command_params import (
 )
 from lifeline.api.token_endpoint import form_pairs
 from lifeline.api.xml_response import CONNECTION_CLOSE_HEADERS, E19_INVALID_SESSION_KEY, E11_ISSUE_NOT_FOUND
-from lifeline.services.integration import api_sessions, attributes, directory
+from lifeline.services.integration import attributes, directory, short_keys
 from lifeline.services.sessions.records import commit
 from lifeline.store.org import Channel
 
@@ -69,7 +69,7 @@ async def start_session_endpoint(request: Request) -> Response:
     async with services.db.session() as db:
         now = services.now()
         if "short_key" in params:
-            found = await api_sessions.link_for_short_key(db, params["short_key"].strip(), now)
+            found = await short_keys.link_for_short_key(db, params["short_key"].strip(), now)
             if found is None:
                 return _page(404, E19_INVALID_SESSION_KEY.render())
             s, token = found

@@ -123,6 +123,7 @@ class ChatMessage(_SessionEvent):
     text: str
     technicians_only: bool = False
     session: SessionSummary | None = None  # only on the session's first line: it sets first_chat_at
+    api_account: str | None = None  # name of the API account that sent it, for reports (seed L504); not customers'
 
 
 class NoteAdded(_SessionEvent):

@@ -11,8 +11,6 @@ key and shown in the real-time model.
 
 from __future__ import annotations
 
-
-
 from lxml import etree
 
 from lifeline.api.command_params import (
@@ -59,7 +57,7 @@ from lifeline.api.xml_response import (
 )
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.errors import InvalidInput
-from lifeline.services.integration import api_sessions, attributes, directory
+from lifeline.services.integration import api_sessions, attributes, directory, short_keys
 from lifeline.services.sessions.chat import do_edit_fields, do_send_chat
 from lifeline.services.sessions.entry import do_redeem_link
 from lifeline.services.sessions.records import SessionActor, commit
@@ -178,17 +176,16 @@ async def send_chat_message(ctx: CommandContext, params: SendChatMessageParams) 
         if not await api_sessions.is_member(ctx.db, s, user.id):
             raise CommandApiError(E16_NOT_A_MEMBER, party="Representative")
         actor = SessionActor("technician", user.id, user.name)
-    await do_send_chat(ctx.db, ctx.services.bus, s, text=params.body, actor=actor, technician=None, now=ctx.now)
+    await do_send_chat(ctx.db, ctx.services.bus, s, text=params.body, actor=actor, technician=None, now=ctx.now,
+                       api_account=ctx.account.name)
     return success_element(SUCCESS_CHAT_SENT)
 
 
 async def create_virtual_customer(ctx: CommandContext, params: CreateVirtualCustomerParams) -> etree._Element:
-    found = await api_sessions.link_for_short_key(ctx.db, params.short_key, ctx.now)
+    found = await short_keys.link_for_short_key(ctx.db, params.short_key, ctx.now)
     if found is None:
         raise CommandApiError(E19_INVALID_SESSION_KEY)
-    s, token = found
-    await api_sessions.forget_short_key(ctx.db, s.id, ctx.now)
-    await commit(ctx.db)
+    s, token = found  # redeeming the link forgets the key (services.sessions.entry)
     s, _customer_token = await do_redeem_link(ctx.db, ctx.services.bus, token=token, ip=params.ip_address,
                                               now=ctx.now)
     s.platform = params.operating_system[:32]

@@ -31,17 +31,16 @@ from lifeline.domain.session_state import (
 from lifeline.domain.settings_catalog import Owner
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.services.auth import hash_token
-from lifeline.services.integration import attributes
+from lifeline.services.integration import attributes, short_keys
 from lifeline.services.sessions.config import read_settings, timeout_policy
 from lifeline.services.sessions.entry import JOIN_PATH, LINK_TOKEN_BYTES
 from lifeline.services.sessions.lifecycle import do_close, do_transfer, start_for
 from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event
 from lifeline.services.sessions.schedule import plan_deadline
-from lifeline.store.api_accounts import SHORT_KEY_DIGITS, ApiAccount, ApiSessionKey
+from lifeline.store.api_accounts import ApiAccount, ApiSessionKey
 from lifeline.store.org import User
 from lifeline.store.sessions import SessionParticipant, SupportSession
 
-SHORT_KEY_ATTEMPTS = 50
 COLLABORATOR = "collaborator"
 
 
@@ -81,14 +80,6 @@ class GeneratedKey:
     expires_at: datetime
 
 
-async def _free_short_key(db: AsyncSession) -> str:
-    for _ in range(SHORT_KEY_ATTEMPTS):
-        key = f"{secrets.randbelow(10 ** SHORT_KEY_DIGITS):0{SHORT_KEY_DIGITS}d}"
-        if await db.scalar(select(ApiSessionKey.id).where(ApiSessionKey.live_short_key == key)) is None:
-            return key
-    raise RuntimeError("no free session key after many draws")
-
-
 async def _client_kind(db: AsyncSession, queue: KeyQueue) -> ClientKind:
     owner = (Owner.CHANNEL, queue.channel_id) if queue.channel_id is not None else (Owner.TECH_GROUP, queue.tech_group_id)
     mode = (await read_settings(db, owner[0], owner[1], ("applet_running_mode",)))["applet_running_mode"]
@@ -101,8 +92,9 @@ async def do_generate_session_key(
 ) -> GeneratedKey:
     """A Connecting session with a one-time link (the key URL) and a 7-digit key, like a technician's PIN.
 
-    The customer redeems the link on Lifeline's own join page (`/join/<token>`); the 7-digit key is
-    accepted by `/api/start_session` and `create_virtual_customer`, which turn it into that link.
+    The customer redeems the link on Lifeline's own join page (`/join/<token>`) or types the 7-digit key
+    on the PIN page; `/api/start_session` and `create_virtual_customer` turn the key into that link
+    (`short_keys`).
     """
     technician = queue.technician
     token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
@@ -118,7 +110,7 @@ async def do_generate_session_key(
     )
     db.add(s)
     await db.flush()
-    short_key = await _free_short_key(db)
+    short_key = await short_keys.free_short_key(db)
     db.add(ApiSessionKey(session_id=s.id, short_key=short_key, live_short_key=short_key, link_token=token,
                          url_hostname=url_hostname, priority=priority, account_id=account.id, created_at=now,
                          expires_at=expires_at))
@@ -128,26 +120,6 @@ async def do_generate_session_key(
     await plan_deadline(db, s)
     await commit(db)
     return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at)
-
-
-async def link_for_short_key(db: AsyncSession, short_key: str, now: datetime) -> tuple[SupportSession, str] | None:
-    """The session and link of a live 7-digit key, or `None` (unknown, expired, used)."""
-    key = await db.scalar(select(ApiSessionKey).where(ApiSessionKey.live_short_key == short_key))
-    if key is None or key.link_token is None or now >= key.expires_at:
-        return None
-    s = await db.get(SupportSession, key.session_id)
-    if s is None or s.status != SessionStatus.CONNECTING.value or s.code_redeemed_at is not None:
-        return None
-    return s, key.link_token
-
-
-async def forget_short_key(db: AsyncSession, session_id: int, now: datetime) -> None:
-    """The key has been used: it stops being live and its link is dropped (the link is single-use too)."""
-    key = await db.scalar(select(ApiSessionKey).where(ApiSessionKey.session_id == session_id))
-    if key is not None:
-        key.live_short_key = None
-        key.link_token = None
-        key.used_at = now
 
 
 async def _participant(db: AsyncSession, s: SupportSession, user_id: int) -> SessionParticipant | None:

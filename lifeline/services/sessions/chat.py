@@ -42,8 +42,12 @@ def _text(text: str, limit: int, field: str) -> str:
 
 
 async def do_send_chat(db: AsyncSession, bus: Bus, s: SupportSession, *, text: str, actor: SessionActor,
-                       technician: User | None, technicians_only: bool = False, now: datetime) -> int:
-    """A chat line from a technician, an external technician or the customer; returns the event id."""
+                       technician: User | None, technicians_only: bool = False, now: datetime,
+                       api_account: str | None = None) -> int:
+    """A chat line from a technician, an external technician or the customer; returns the event id.
+
+    `api_account` names the integration that sent the line through the Command API (kept for reports).
+    """
     _require_open(s)
     value = _text(text, CHAT_MAX_CHARS, "text")
     if technician is not None:
@@ -65,7 +69,9 @@ async def do_send_chat(db: AsyncSession, bus: Bus, s: SupportSession, *, text: s
     row = await record_event(db, bus, s, type="chat", op="message", now=now, actor=actor,
                              audience=Audience.TECHNICIANS if technicians_only else Audience.PARTICIPANTS,
                              data={"author": actor.kind if actor.kind != "admin" else "technician", "text": value,
-                                   "technicians_only": technicians_only}, with_summary=first_line)
+                                   "technicians_only": technicians_only,
+                                   **({"api_account": api_account} if api_account is not None else {})},
+                             with_summary=first_line)
     await commit(db)
     return row.id
 

@@ -28,6 +28,7 @@ from lifeline.domain.timeouts import code_expires_at
 from lifeline.errors import InvalidInput, NotFound, PermissionDenied
 from lifeline.services import rate_limit
 from lifeline.services.auth import hash_token
+from lifeline.services.integration import short_keys
 from lifeline.services.sessions import notify
 from lifeline.services.sessions.arrival import queue_or_start
 from lifeline.services.sessions.config import load_permissions, read_settings, timeout_policy
@@ -178,6 +179,8 @@ async def _redeem(db: AsyncSession, bus: Bus, s: SupportSession | None, *, ip: s
     s.live_pin = None
     s.link_token_hash = None
     s.code_redeemed_at = now
+    if s.method == EntryMethod.API_KEY.value:  # its 7-digit key dies with the link, however it was used
+        await short_keys.forget_short_key(db, s.id, now)
     if name.strip() and not s.customer_name:
         s.customer_name = name.strip()[:128]
     token = await _start_connecting(db, bus, s, now)
@@ -194,6 +197,8 @@ async def do_redeem_pin(db: AsyncSession, bus: Bus, *, pin: str, ip: str, name: 
                         now: datetime) -> tuple[SupportSession, str]:
     await rate_limit.check_limit(db, rate_limit.PIN_PER_IP, ip, now)
     code = pin.strip().replace(" ", "")
+    if short_keys.looks_like_short_key(code):  # a key made through the API (docs/api-compatibility.md)
+        return await _redeem(db, bus, await short_keys.session_for_short_key(db, code), ip=ip, name=name, now=now)
     if len(code) != PIN_DIGITS or not code.isdigit():
         raise await _refuse_code(db, ip, now)
     s = await db.scalar(select(SupportSession).where(SupportSession.live_pin == code))

@@ -27,7 +27,7 @@ from lifeline.store.org import User
 from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSession, TechnicianPresence
 
 REPLAY_LIMIT = 1000  # more missed events than this: the client re-registers instead (a fresh state is cheaper)
-CUSTOMER_HIDDEN_KEYS = ("session", "comment")  # internal data a customer page never receives
+CUSTOMER_HIDDEN_KEYS = ("session", "comment", "api_account")  # internal data a customer page never receives
 
 
 async def newest_event_id(db: AsyncSession) -> int:
