@@ -11,8 +11,9 @@ STYLE.md practice 10, after Zulip's `BaseAction.verify_action`:
 
 How events apply: an event that carries `session` (a `SessionSummary`) replaces that session's queue row,
 inserts it, or removes it, by the queue's membership rule (open status; owned by the technician, an outgoing
-transfer of theirs, or unowned in their group's queue); presence events set the presence status; every
-stored event of the watched session is appended to its history, a note also extends its notes. Session
+transfer of theirs, or unowned in their group's queue or one of their channels'); presence events set the
+presence status; every stored event of the watched session is appended to its history, a note also extends
+its notes. Session
 participants are not compared: taking ownership adds an owner row without an event of its own.
 """
 
@@ -38,7 +39,11 @@ def _in_queue(row: dict[str, Any], me: dict[str, Any]) -> bool:
         return True
     if row["previous_technician_id"] == me["id"] and row["status"] == "transferring":
         return True
-    return row["technician_id"] is None and row["channel_id"] is None and row["tech_group_id"] == me["tech_group_id"]
+    if row["technician_id"] is not None:
+        return False
+    if row["channel_id"] is not None:
+        return row["channel_id"] in me["channel_ids"]
+    return row["tech_group_id"] == me["tech_group_id"]
 
 
 def apply_events(state: dict[str, Any], detail: dict[str, Any] | None,

@@ -87,12 +87,25 @@ async def participant_user_ids(db: AsyncSession, session_id: int) -> list[int]:
     return [uid for uid in rows if uid is not None]
 
 
+def source_queue(type: str, op: str, data: dict[str, Any]) -> tuple[int | None, int | None]:
+    """(group, channel) a transfer left: its event also goes to that queue's audience (spec part1 §18).
+
+    The row's routing columns describe the session after the move, so without this the
+    technicians of the old queue would never learn that the session left it.
+    """
+    if (type, op) != ("session", "transferred"):
+        return None, None
+    return data.get("from_tech_group_id"), data.get("from_channel_id")
+
+
 def route_of(row: SessionEvent, participants: list[int]) -> dict[str, Any]:
     """What the live hub filters on; never sent to clients."""
+    from_group, from_channel = source_queue(row.type, row.op, row.data)
     return {
         "session_id": row.session_id, "audience": row.audience, "technician_id": row.technician_id,
         "previous_technician_id": row.previous_technician_id, "tech_group_id": row.tech_group_id,
         "channel_id": row.channel_id, "participants": participants,
+        "from_tech_group_id": from_group, "from_channel_id": from_channel,
     }
 
 

@@ -41,9 +41,13 @@ def technician_sees(scope: TechnicianScope, route: dict[str, Any]) -> bool:
             or scope.technician_id in route.get("participants", []))
     if mine:
         return True
-    in_queue = (route.get("tech_group_id") is not None and route.get("tech_group_id") == scope.tech_group_id) or (
-        route.get("channel_id") in scope.channel_ids)
+    in_queue = (_queue_is_mine(scope, route.get("tech_group_id"), route.get("channel_id"))
+                or _queue_is_mine(scope, route.get("from_tech_group_id"), route.get("from_channel_id")))
     return route.get("audience") == Audience.QUEUE and in_queue
+
+
+def _queue_is_mine(scope: TechnicianScope, tech_group_id: int | None, channel_id: int | None) -> bool:
+    return (tech_group_id is not None and tech_group_id == scope.tech_group_id) or channel_id in scope.channel_ids
 
 
 def customer_sees(session_id: int, route: dict[str, Any]) -> bool:
@@ -60,13 +64,17 @@ def _technician_clause(scope: TechnicianScope) -> ColumnElement[bool]:
                SessionEvent.previous_technician_id == scope.technician_id,
                SessionEvent.session_id.in_(participating))
     queues: list[ColumnElement[bool]] = []
+    left: list[ColumnElement[bool]] = []  # a transfer out of my queue: `records.source_queue`
     if scope.tech_group_id is not None:
         queues.append(SessionEvent.tech_group_id == scope.tech_group_id)
+        left.append(SessionEvent.data["from_tech_group_id"].as_integer() == scope.tech_group_id)
     if scope.channel_ids:
         queues.append(SessionEvent.channel_id.in_(scope.channel_ids))
+        left.append(SessionEvent.data["from_channel_id"].as_integer().in_(scope.channel_ids))
     if not queues:
         return mine
-    return or_(mine, and_(SessionEvent.audience == Audience.QUEUE, or_(*queues)))
+    transferred_out = and_(SessionEvent.type == "session", SessionEvent.op == "transferred", or_(*left))
+    return or_(mine, and_(SessionEvent.audience == Audience.QUEUE, or_(*queues, transferred_out)))
 
 
 async def _replay(db: AsyncSession, clause: ColumnElement[bool], after_id: int) -> list[dict[str, Any]] | None:
@@ -93,9 +101,11 @@ async def replay_for_customer(db: AsyncSession, s: SupportSession, after_id: int
 async def console_state(db: AsyncSession, user: User, now: datetime) -> dict[str, Any]:
     grants = await load_permissions(db, user.tech_group_id)
     presence = await db.get(TechnicianPresence, user.id)
-    queue = await list_queue(db, await technician_scope(db, user))
+    scope = await technician_scope(db, user)
+    queue = await list_queue(db, scope)
     return {
-        "technician": {"id": user.id, "name": user.name, "email": user.email, "tech_group_id": user.tech_group_id},
+        "technician": {"id": user.id, "name": user.name, "email": user.email, "tech_group_id": user.tech_group_id,
+                       "channel_ids": sorted(scope.channel_ids)},  # which channel queues are mine (queue_model.js)
         "presence": {"status": (await effective_status(db, user, presence, now)).value,
                      "chosen_status": presence.chosen_status if presence else "available"},
         "permissions": {key: g.allowed for key, g in grants.items()},

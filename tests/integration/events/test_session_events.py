@@ -3,6 +3,7 @@ pick up, chat (technician and customer), note, hold, resume, transfer (both cons
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.support.accounts import create_tech_group
 from tests.support.servers import ServerProcess, running_server
-from tests.support.sessions import Customer, Tech, enter_pin, technician
+from tests.support.sessions import Customer, Tech, enter_pin, is_event, receive_until, session_seed, technician
 from tests.support.verify_action import verify_action
 
 
@@ -80,3 +81,32 @@ def test_group_queue_transfer_moves_the_row_between_consoles(server: ServerProce
     verify_action(carl, lambda: alice.ok(f"/api/console/sessions/{lsid}/transfer", move),
                   expect=[("session", "transferred")])
     assert [s["lsid"] for s in carl.get("/api/console/queue")["sessions"]] == [lsid]
+
+
+def test_channel_to_channel_transfer_reaches_the_source_and_the_target_queue(server: ServerProcess) -> None:
+    """Spec part1 §18: the old channel's consoles see the session leave (Outgoing), the new one's see it arrive."""
+    source_group, target_group = create_tech_group(server, "Channel one desk"), create_tech_group(server, "Channel two desk")
+    token = session_seed(server, "assign_channel", channel_id=1, group_id=source_group)["public_token"]
+    session_seed(server, "assign_channel", channel_id=2, group_id=target_group)
+    session_seed(server, "set_permission", group_id=source_group, key="transfer_sessions", allowed=True, option="any")
+    dora, erin = technician(server, source_group), technician(server, target_group)
+    entered = server.client().post(f"/api/customer/channel/{token}", json={"name": "Carol"})
+    assert entered.status_code == 200, entered.text
+    lsid = entered.json()["lsid"]
+    assert [s["lsid"] for s in dora.get("/api/console/queue")["sessions"]] == [lsid]
+    cursor = dora.get("/api/console/state")["last_event_id"]
+    move = {"target": {"kind": "channel", "id": 2}, "comment": "billing"}
+
+    [left] = verify_action(dora, lambda: dora.ok(f"/api/console/sessions/{lsid}/transfer", move),
+                           expect=[("session", "transferred")])
+    assert (left["from_channel_id"], left["to"]) == (1, {"kind": "channel", "id": 2})
+    assert dora.get("/api/console/queue")["sessions"] == []  # no stale Waiting row in channel 1
+    assert [s["lsid"] for s in erin.get("/api/console/queue")["sessions"]] == [lsid]
+    with dora.ws() as ws:  # a resumed console gets it from the database too
+        ws.send(json.dumps({"op": "resume", "last_event_id": cursor}))
+        receive_until(ws, is_event("session", "transferred", lsid=lsid), "the replayed transfer")
+    back = {"target": {"kind": "channel", "id": 1}, "comment": ""}
+    session_seed(server, "set_permission", group_id=target_group, key="transfer_sessions", allowed=True, option="any")
+    [returned] = verify_action(erin, lambda: erin.ok(f"/api/console/sessions/{lsid}/transfer", back),
+                               expect=[("session", "transferred")])
+    assert returned["from_channel_id"] == 2 and erin.get("/api/console/queue")["sessions"] == []

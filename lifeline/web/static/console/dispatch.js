@@ -3,7 +3,8 @@
 // handler here; each updates `state` and announces which views must redraw. Unknown types are
 // ignored so an older console survives a newer server.
 
-import { detail, notify, state, upsertSession } from "/static/console/state.js";
+import { TRANSFER_IN_FLIGHT_MS } from "/static/console/queue_model.js";
+import { detail, notify, state, transferOf, upsertSession } from "/static/console/state.js";
 
 // How long a typing indicator lives without a fresh "start" (the sender repeats while typing).
 const TYPING_TTL_MS = 6000;
@@ -22,10 +23,9 @@ const HANDLERS = {
     upsertSession(event.session);
     rememberEvent(event);
     if (event.op === "transferred") {
-      detail(event.session_id).transfer = {
-        to: event.to, comment: event.comment, auto: event.auto, at: event.at, by: event.actor,
-        from_technician_id: event.from_technician_id,
-      };
+      detail(event.session_id).transfer = transferOf(event);
+      // The row leaves Outgoing / Incoming when the in-flight window ends (queue_model.sectionOf).
+      setTimeout(() => notify("queue"), TRANSFER_IN_FLIGHT_MS);
     }
     if (event.op === "status" && event.status === "closed" && before && before.status !== "closed") {
       notify("closed", event.session_id);

@@ -77,7 +77,7 @@ function rowFor(s, section, actions) {
 function render(actions) {
   const groups = new Map(SECTIONS.map((section) => [section.key, []]));
   for (const s of state.sessions.values()) {
-    const section = sectionOf(s, state.me, state.collaborating);
+    const section = sectionOf(s, state.me, state.collaborating, detail(s.id).transfer, now());
     if (section && !(section === "missed" && dismissed.has(s.id))) groups.get(section).push(s);
   }
   rows.clear();

@@ -16,8 +16,15 @@ export const SECTIONS = [
 
 const OPEN = new Set(["connecting", "waiting", "active", "on_hold", "transferring"]);
 
+// How long a transfer into a channel or group queue counts as in flight (spec part1 §18: "the move
+// itself can take up to 90 seconds more"): Outgoing in the queue it left, Incoming in the one it reached.
+export const TRANSFER_IN_FLIGHT_MS = 90_000;
+
+const isSet = (value) => value !== null && value !== undefined;
+
 // The section of session `s` for technician `me`, or null when it is not in my queue any more.
-export function sectionOf(s, me, collaborating) {
+// `transfer` is the last `session/transferred` event of the session (state.transferOf), if any.
+export function sectionOf(s, me, collaborating, transfer = null, nowMs = Date.now()) {
   if (!OPEN.has(s.status)) return isMissed(s) ? "missed" : null;
   if (s.status === "transferring") {
     if (s.technician_id === me.id) return "incoming";
@@ -26,13 +33,32 @@ export function sectionOf(s, me, collaborating) {
   if (s.technician_id === me.id) {
     return s.status === "waiting" || s.status === "connecting" ? "waiting" : "mine";
   }
-  if (s.technician_id === null || s.technician_id === undefined) {
-    if (s.status !== "waiting") return null;
-    if (s.channel_id !== null && s.channel_id !== undefined) return "channel";
-    if (s.tech_group_id === me.tech_group_id) return "group";
-    return null;
+  if (!isSet(s.technician_id)) {
+    const queue = s.status === "waiting" ? queueOf(s, me) : null;
+    const flying = inFlight(transfer, nowMs);
+    if (queue) return flying ? "incoming" : queue;
+    return flying && leftMyQueue(transfer, me) ? "outgoing" : null;
   }
   return collaborating.has(s.id) ? "collaborating" : null;
+}
+
+// "channel" or "group" when the unowned session waits in one of my queues (services/sessions/queue.py).
+function queueOf(s, me) {
+  if (isSet(s.channel_id)) return (me.channel_ids || []).includes(s.channel_id) ? "channel" : null;
+  return s.tech_group_id === me.tech_group_id ? "group" : null;
+}
+
+function inFlight(transfer, nowMs) {
+  if (!transfer || !transfer.to || transfer.to.kind === "technician") return false;
+  const at = parseTime(transfer.at);
+  return at !== null && nowMs - at < TRANSFER_IN_FLIGHT_MS;
+}
+
+// The transfer came out of my queue: I sent it, or it left one of my channels or my group's queue.
+function leftMyQueue(transfer, me) {
+  if (transfer.from_technician_id === me.id) return true;
+  if (isSet(transfer.from_channel_id)) return (me.channel_ids || []).includes(transfer.from_channel_id);
+  return isSet(transfer.from_tech_group_id) && transfer.from_tech_group_id === me.tech_group_id;
 }
 
 // Reached Waiting and ended without ever being picked up (domain/session_state.is_missed).

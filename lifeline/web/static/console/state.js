@@ -2,7 +2,7 @@
 // dispatch.js. Views never fetch on their own to learn about changes; they subscribe here.
 
 export const state = {
-  me: null,              // {id, name, email, tech_group_id, channel_ids}
+  me: null,              // {id, name, email, tech_group_id, channel_ids}: channel_ids = my channel queues
   presence: { status: "offline", chosen_status: "available" },
   permissions: {},       // permission key -> {allowed, option, targets}
   hidden: new Set(),     // ConsoleFeature values to hide (domain/permissions.hidden_console_features)
@@ -49,6 +49,16 @@ export function eventsOf(id, type) {
 export const can = (key) => Boolean(state.permissions[key] && state.permissions[key].allowed);
 export const isHidden = (feature) => state.hidden.has(feature);
 export const now = () => Date.now() + state.clockSkewMs;
+
+// What the console keeps of a `session/transferred` event: the banner, the comment in the queue
+// row, and where the session came from (Outgoing / Incoming while the transfer is in flight).
+export function transferOf(event) {
+  return {
+    to: event.to, comment: event.comment, auto: event.auto, at: event.at, by: event.actor,
+    from_technician_id: event.from_technician_id, from_channel_id: event.from_channel_id,
+    from_tech_group_id: event.from_tech_group_id,
+  };
+}
 
 export function upsertSession(summary) {
   if (!summary) return;

@@ -8,7 +8,7 @@ import { chatPanel } from "/static/console/chat.js";
 import { sidePanel, targetName } from "/static/console/side.js";
 import { technicianSurvey } from "/static/console/survey.js";
 import { inviteDialog, inviteExternalDialog, transferDialog } from "/static/console/transfer.js";
-import { can, closeTab, detail, isHidden, notify, openTab, state, subscribe } from "/static/console/state.js";
+import { can, closeTab, detail, isHidden, notify, openTab, state, subscribe, transferOf } from "/static/console/state.js";
 
 const spaces = new Map(); // session id -> workspace element
 let config;
@@ -42,8 +42,7 @@ async function loadDetail(id) {
     for (const event of answer.events) {
       d.events.set(event.id, event);
       if (event.type === "session" && event.op === "transferred") {
-        d.transfer = { to: event.to, comment: event.comment, auto: event.auto, at: event.at, by: event.actor,
-          from_technician_id: event.from_technician_id };
+        d.transfer = transferOf(event);
       }
       if (event.type === "survey" && event.kind === "technician" && event.actor.id === state.me.id) d.surveyDone = true;
       if (event.actor && event.actor.kind === "technician" && event.actor.id) state.names.technician[event.actor.id] = event.actor.name;
