@@ -20,27 +20,43 @@ from lifeline.domain.authorization import Action, Actor
 from lifeline.domain.roles import Role
 from lifeline.errors import Conflict, InvalidInput, NotFound
 from lifeline.services.access import access_tech_group, require
-from lifeline.services.audit import AuditActor, record_audit, record_changes
+from lifeline.services.audit import AuditActor
 from lifeline.services.auth import end_all_sessions
-from lifeline.services.org.common import Change, Entity, commit, ensure_email_free
+from lifeline.services.org.common import Change, Entity, Kind, ensure_email_free
 from lifeline.services.org.technicians import reset_2sv
 from lifeline.services.org.users import (
     Profile,
     apply_profile,
-    audit_password_set,
     check_licences,
     check_password,
+    commit_password_set,
     describe_user,
-    set_password_by_admin,
+    insert_user,
+    require_name_and_email,
 )
 from lifeline.store.org import AdminAssignment, AdminGroup, User
 
 SECTION = "Organization"
 ADMIN_ROLES = (Role.MASTER_ACCOUNT_HOLDER.value, Role.MASTER_ADMIN.value, Role.ADMIN.value)
 
+# Every administrator `org` event names the entity "admin"; the audit log tells roles and links apart.
+ADMIN = Kind(Entity.ADMIN, "admin", SECTION, describe_user)
+MASTER_ADMIN = Kind(Entity.MASTER_ADMIN, "admin", SECTION, describe_user)
+GROUP_LINK = Kind(Entity.ADMIN_GROUP_LINK, "admin", SECTION, describe_user)
+TECH_GROUP_LINK = Kind(Entity.ADMIN_LINK, "admin", SECTION, describe_user)
+
 
 def entity_of(user: User) -> str:
-    return Entity.ADMIN if user.role == Role.ADMIN.value else Entity.MASTER_ADMIN
+    return _kind(user).entity_type
+
+
+def _kind(user: User) -> Kind[User]:
+    return ADMIN if user.role == Role.ADMIN.value else MASTER_ADMIN
+
+
+def _describe_with_seat(user: User) -> dict[str, object]:
+    """An edit also audits the technician seat, which only administrators can switch."""
+    return {**describe_user(user), "Technician seat": user.has_technician_seat}
 
 
 def _action_for(role: str) -> Action:
@@ -84,11 +100,7 @@ async def do_create_admin(
         raise InvalidInput("Role must be master_admin or admin.", field="role")
     require(actor, _action_for(role))
     cleaned = profile.cleaned()
-    if not cleaned.name or not cleaned.email:
-        raise InvalidInput(
-            "An administrator needs a name and an email address.",
-            field="name" if not cleaned.name else "email",
-        )
+    require_name_and_email(cleaned, "An administrator")
     await check_password(session, password)
     await _check_admin_group(session, role, admin_group_id)
     await ensure_email_free(session, cleaned.email)
@@ -102,38 +114,19 @@ async def do_create_admin(
         mobile_license=False,
         enabled=True if cleaned.enabled is None else cleaned.enabled,
     )
-    await apply_profile(
-        session,
-        user,
-        Profile(nickname=cleaned.nickname, sso_id=cleaned.sso_id, description=cleaned.description),
-    )
-    await check_licences(session, user)
-    await set_password_by_admin(session, user, password, now)
-    session.add(user)
-    await session.flush()
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=entity_of(user),
-        entity_id=user.id,
-        entity_name=user.name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe_user(user),
+    await insert_user(
+        session, user, cleaned, password=password, now=now, kind=_kind(user), audit_actor=audit_actor
     )
     if admin_group_id is not None:
-        record_audit(
+        GROUP_LINK.audit(
             session,
             audit_actor,
-            entity_type=Entity.ADMIN_GROUP_LINK,
-            entity_id=user.id,
-            entity_name=user.name,
+            user,
             change_type=Change.ASSIGN,
-            section=SECTION,
             field="Administrator Group",
             new=admin_group_id,
         )
-    await commit(session, bus, {"op": "add", "entity": "admin", "id": user.id})
+    await _kind(user).commit(session, bus, "add", user.id)
     return user
 
 
@@ -159,7 +152,7 @@ async def do_update_admin(
     user = await access_admin(session, actor, user_id)
     if cleaned.enabled is False and user.enabled:
         _protect(actor, user, "disable")
-    before = {**describe_user(user), "Technician seat": user.has_technician_seat}
+    before = _describe_with_seat(user)
     await apply_profile(session, user, cleaned)
     if has_technician_seat is not None:
         user.has_technician_seat = has_technician_seat
@@ -167,17 +160,7 @@ async def do_update_admin(
     await check_licences(session, user)
     if not user.enabled:
         await end_all_sessions(session, user.id)
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=entity_of(user),
-        entity_id=user.id,
-        entity_name=user.name,
-        section=SECTION,
-        before=before,
-        after={**describe_user(user), "Technician seat": user.has_technician_seat},
-    )
-    await commit(session, bus, {"op": "change", "entity": "admin", "id": user.id})
+    await _kind(user).commit_changes(session, bus, audit_actor, user, before, _describe_with_seat(user))
     return user
 
 
@@ -197,19 +180,16 @@ async def do_set_admin_group(
     old = user.admin_group_id
     user.admin_group_id = admin_group_id
     if old != admin_group_id:
-        record_audit(
+        GROUP_LINK.audit(
             session,
             audit_actor,
-            entity_type=Entity.ADMIN_GROUP_LINK,
-            entity_id=user.id,
-            entity_name=user.name,
+            user,
             change_type=Change.UNASSIGN if admin_group_id is None else Change.ASSIGN,
-            section=SECTION,
             field="Administrator Group",
             old=old,
             new=admin_group_id,
         )
-    await commit(session, bus, {"op": "change", "entity": "admin", "id": user.id})
+    await _kind(user).commit(session, bus, "change", user.id)
     return user
 
 
@@ -218,18 +198,7 @@ async def do_delete_admin(
 ) -> None:
     user = await access_admin(session, actor, user_id)
     _protect(actor, user, "delete")
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=entity_of(user),
-        entity_id=user.id,
-        entity_name=user.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe_user(user),
-    )
-    await session.delete(user)
-    await commit(session, bus, {"op": "delete", "entity": "admin", "id": user_id})
+    await _kind(user).commit_delete(session, bus, audit_actor, user)
 
 
 async def do_set_admin_password(
@@ -243,9 +212,9 @@ async def do_set_admin_password(
     now: datetime,
 ) -> User:
     user = await access_admin(session, actor, user_id)
-    await set_password_by_admin(session, user, password, now)
-    audit_password_set(session, audit_actor, user, entity_of(user))
-    await commit(session, bus, {"op": "change", "entity": "admin", "id": user.id})
+    await commit_password_set(
+        session, bus, user, password=password, now=now, kind=_kind(user), audit_actor=audit_actor
+    )
     return user
 
 
@@ -254,7 +223,7 @@ async def do_reset_admin_2sv(
 ) -> User:
     user = await access_admin(session, actor, user_id)
     reset_2sv(session, audit_actor, user, entity_of(user))
-    await commit(session, bus, {"op": "change", "entity": "admin", "id": user.id})
+    await _kind(user).commit(session, bus, "change", user.id)
     return user
 
 
@@ -287,28 +256,16 @@ async def do_assign_admin(
         await session.delete(existing)
     else:
         return user  # already in the requested state: nothing to audit
-    record_audit(
+    TECH_GROUP_LINK.audit(
         session,
         audit_actor,
-        entity_type=Entity.ADMIN_LINK,
-        entity_id=user.id,
-        entity_name=user.name,
+        user,
         change_type=Change.ASSIGN if assigned else Change.UNASSIGN,
-        section=SECTION,
         field="Technician Group",
         old=None if assigned else group.name,
         new=group.name if assigned else None,
     )
-    await commit(
-        session,
-        bus,
-        {
-            "op": "assign" if assigned else "unassign",
-            "entity": "admin",
-            "id": user.id,
-            "tech_group_id": group.id,
-        },
-    )
+    await ADMIN.commit(session, bus, "assign" if assigned else "unassign", user.id, tech_group_id=group.id)
     return user
 
 

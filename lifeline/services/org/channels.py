@@ -16,12 +16,19 @@ from lifeline.bus import Bus
 from lifeline.domain.authorization import Action, Actor, decide_for_any_group
 from lifeline.errors import InvalidInput
 from lifeline.services.access import access_tech_group, access_technician
-from lifeline.services.audit import AuditActor, record_audit, record_changes
-from lifeline.services.org.common import Change, Entity, clean_name, clean_text, commit
+from lifeline.services.audit import AuditActor, record_audit
+from lifeline.services.org.common import Change, Entity, Kind, clean_edit, commit
 from lifeline.services.settings import access_channel, channel_group_ids
 from lifeline.store.org import Channel, ChannelAssignment, ChannelExclusion
 
 SECTION = "Channels"
+
+
+def describe(channel: Channel) -> dict[str, object]:
+    return {"Channel name": channel.name, "Description": channel.description}
+
+
+KIND = Kind(Entity.CHANNEL, "channel", SECTION, describe)
 
 
 async def list_channels(session: AsyncSession, actor: Actor) -> list[tuple[Channel, list[int], bool]]:
@@ -44,25 +51,9 @@ async def do_update_channel(
     actor: Actor,
     audit_actor: AuditActor,
 ) -> Channel:
-    new_name = None if name is None else clean_name(name, what="Channel name")
-    new_description = (
-        None if description is None else clean_text(description, field="description", what="Description")
-    )
+    new_name, new_description = clean_edit(name, description, what="Channel name")
     channel = await access_channel(session, actor, channel_id, Action.CONFIGURE_CHANNELS)
-    before = {"Channel name": channel.name, "Description": channel.description}
-    channel.name = new_name if new_name is not None else channel.name
-    channel.description = new_description if new_description is not None else channel.description
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=Entity.CHANNEL,
-        entity_id=channel.id,
-        entity_name=channel.name,
-        section=SECTION,
-        before=before,
-        after={"Channel name": channel.name, "Description": channel.description},
-    )
-    await commit(session, bus, {"op": "change", "entity": "channel", "id": channel.id})
+    await KIND.commit_update(session, bus, audit_actor, channel, name=new_name, description=new_description)
     return channel
 
 
@@ -99,28 +90,16 @@ async def do_assign_channel(
         session.add(ChannelAssignment(channel_id=channel.id, tech_group_id=group.id))
     else:
         await session.delete(existing)
-    record_audit(
+    KIND.audit(
         session,
         audit_actor,
-        entity_type=Entity.CHANNEL,
-        entity_id=channel.id,
-        entity_name=channel.name,
+        channel,
         change_type=Change.ASSIGN if assigned else Change.UNASSIGN,
-        section=SECTION,
         field="Technician Group",
         old=None if assigned else group.name,
         new=group.name if assigned else None,
     )
-    await commit(
-        session,
-        bus,
-        {
-            "op": "assign" if assigned else "unassign",
-            "entity": "channel",
-            "id": channel.id,
-            "tech_group_id": group.id,
-        },
-    )
+    await KIND.commit(session, bus, "assign" if assigned else "unassign", channel.id, tech_group_id=group.id)
     return True
 
 

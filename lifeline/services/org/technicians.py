@@ -16,23 +16,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifeline.bus import Bus
 from lifeline.domain.authorization import Action, Actor
 from lifeline.domain.roles import Role
-from lifeline.errors import InvalidInput
 from lifeline.services.access import access_tech_group, access_technician
-from lifeline.services.audit import AuditActor, record_audit, record_changes
+from lifeline.services.audit import AuditActor, record_audit
 from lifeline.services.auth import end_all_sessions
-from lifeline.services.org.common import Change, Entity, commit, ensure_email_free
+from lifeline.services.org.common import Change, Entity, Kind, ensure_email_free
 from lifeline.services.org.users import (
     Profile,
     apply_profile,
-    audit_password_set,
     check_licences,
     check_password,
+    commit_password_set,
     describe_user,
-    set_password_by_admin,
+    insert_user,
+    require_name_and_email,
 )
 from lifeline.store.org import User
 
 SECTION = "Organization"
+KIND = Kind(Entity.TECHNICIAN, "technician", SECTION, describe_user)
 
 
 async def add_technician(
@@ -51,10 +52,7 @@ async def add_technician(
 ) -> User:
     """Validate and insert one technician with its audit row; the caller commits."""
     cleaned = profile.cleaned()
-    if not cleaned.name or not cleaned.email:
-        raise InvalidInput(
-            "A technician needs a name and an email address.", field="name" if not cleaned.name else "email"
-        )
+    require_name_and_email(cleaned, "A technician")
     await check_password(session, password)
     await access_tech_group(session, actor, group_id, Action.MANAGE_TECHNICIANS)
     await ensure_email_free(session, cleaned.email)
@@ -70,25 +68,7 @@ async def add_technician(
         provisioned_by=provisioned_by,
         enabled=True if cleaned.enabled is None else cleaned.enabled,
     )
-    await apply_profile(
-        session,
-        user,
-        Profile(nickname=cleaned.nickname, sso_id=cleaned.sso_id, description=cleaned.description),
-    )
-    await check_licences(session, user)
-    await set_password_by_admin(session, user, password, now)
-    session.add(user)
-    await session.flush()
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.TECHNICIAN,
-        entity_id=user.id,
-        entity_name=user.name,
-        change_type=Change.ADD,
-        section=SECTION,
-        new=describe_user(user),
-    )
+    await insert_user(session, user, cleaned, password=password, now=now, kind=KIND, audit_actor=audit_actor)
     return user
 
 
@@ -118,9 +98,7 @@ async def do_create_technician(
         audit_actor=audit_actor,
         now=now,
     )
-    await commit(
-        session, bus, {"op": "add", "entity": "technician", "id": user.id, "tech_group_id": group_id}
-    )
+    await KIND.commit(session, bus, "add", user.id, tech_group_id=group_id)
     return user
 
 
@@ -151,17 +129,7 @@ async def do_update_technician(
     await check_licences(session, user)
     if before["Status"] != describe_user(user)["Status"] and not user.enabled:
         await end_all_sessions(session, user.id)  # a disabled technician is signed out everywhere
-    record_changes(
-        session,
-        audit_actor,
-        entity_type=Entity.TECHNICIAN,
-        entity_id=user.id,
-        entity_name=user.name,
-        section=SECTION,
-        before=before,
-        after=describe_user(user),
-    )
-    await commit(session, bus, {"op": "change", "entity": "technician", "id": user.id})
+    await KIND.commit_changes(session, bus, audit_actor, user, before)
     return user
 
 
@@ -179,20 +147,15 @@ async def do_move_technician(
     destination = await access_tech_group(session, actor, group_id, Action.MANAGE_TECHNICIANS)
     old_group = user.tech_group_id
     user.tech_group_id = destination.id
-    record_audit(
+    await KIND.commit_move(
         session,
+        bus,
         audit_actor,
-        entity_type=Entity.TECHNICIAN,
-        entity_id=user.id,
-        entity_name=user.name,
-        change_type=Change.MOVE,
-        section=SECTION,
+        user,
         field="Technician Group",
         old=old_group,
         new=destination.id,
-    )
-    await commit(
-        session, bus, {"op": "move", "entity": "technician", "id": user.id, "tech_group_id": group_id}
+        tech_group_id=group_id,
     )
     return user
 
@@ -201,18 +164,7 @@ async def do_delete_technician(
     session: AsyncSession, bus: Bus | None, user_id: int, *, actor: Actor, audit_actor: AuditActor
 ) -> None:
     user = await access_technician(session, actor, user_id, Action.MANAGE_TECHNICIANS)
-    record_audit(
-        session,
-        audit_actor,
-        entity_type=Entity.TECHNICIAN,
-        entity_id=user.id,
-        entity_name=user.name,
-        change_type=Change.DELETE,
-        section=SECTION,
-        old=describe_user(user),
-    )
-    await session.delete(user)
-    await commit(session, bus, {"op": "delete", "entity": "technician", "id": user_id})
+    await KIND.commit_delete(session, bus, audit_actor, user)
 
 
 async def do_set_technician_password(
@@ -226,9 +178,9 @@ async def do_set_technician_password(
     now: datetime,
 ) -> User:
     user = await access_technician(session, actor, user_id, Action.MANAGE_TECHNICIANS)
-    await set_password_by_admin(session, user, password, now)
-    audit_password_set(session, audit_actor, user, Entity.TECHNICIAN)
-    await commit(session, bus, {"op": "change", "entity": "technician", "id": user.id})
+    await commit_password_set(
+        session, bus, user, password=password, now=now, kind=KIND, audit_actor=audit_actor
+    )
     return user
 
 
@@ -237,8 +189,8 @@ async def do_force_2sv_reset(
 ) -> User:
     """ "Force two-step verification reset" (§10): the next sign-in enrols a new authenticator."""
     user = await access_technician(session, actor, user_id, Action.RESET_2SV)
-    reset_2sv(session, audit_actor, user, Entity.TECHNICIAN)
-    await commit(session, bus, {"op": "change", "entity": "technician", "id": user.id})
+    reset_2sv(session, audit_actor, user, KIND.entity_type)
+    await KIND.commit(session, bus, "change", user.id)
     return user
 
 

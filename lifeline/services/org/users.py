@@ -15,11 +15,19 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lifeline.bus import Bus
 from lifeline.domain.password_policy import Strength, check_new_password
 from lifeline.errors import Conflict, InvalidInput
 from lifeline.services.audit import AuditActor, record_audit
 from lifeline.services.auth import end_all_sessions
-from lifeline.services.org.common import clean_email, clean_name, clean_text, ensure_email_free, status_word
+from lifeline.services.org.common import (
+    Kind,
+    clean_email,
+    clean_name,
+    clean_text,
+    ensure_email_free,
+    status_word,
+)
 from lifeline.services.passwords import hash_password
 from lifeline.services.settings import get_global_setting
 from lifeline.store.org import NAME_MAX, Account, User
@@ -81,6 +89,42 @@ async def apply_profile(session: AsyncSession, user: User, profile: Profile) -> 
             setattr(user, attr, value)
 
 
+def require_name_and_email(profile: Profile, who: str) -> None:
+    """A new account needs both: the name is what everyone sees, the email is the login."""
+    if not profile.name or not profile.email:
+        raise InvalidInput(
+            f"{who} needs a name and an email address.", field="name" if not profile.name else "email"
+        )
+
+
+async def insert_user(
+    session: AsyncSession,
+    user: User,
+    profile: Profile,
+    *,
+    password: str,
+    now: datetime,
+    kind: Kind[User],
+    audit_actor: AuditActor,
+) -> None:
+    """Finish a new account the same way for every role; the caller commits.
+
+    `user` already carries its name, email, status and role columns; this adds
+    the optional profile fields of the cleaned `profile`, checks the licence
+    pools, sets the password under the policy and writes the `Add` row.
+    """
+    await apply_profile(
+        session,
+        user,
+        Profile(nickname=profile.nickname, sso_id=profile.sso_id, description=profile.description),
+    )
+    await check_licences(session, user)
+    await set_password_by_admin(session, user, password, now)
+    session.add(user)
+    await session.flush()
+    kind.audit_add(session, audit_actor, user)
+
+
 async def licence_totals(session: AsyncSession) -> tuple[int, int]:
     """(standard, mobile) pool sizes from the account row, else the column defaults."""
     account = await session.scalar(select(Account).order_by(Account.id).limit(1))
@@ -133,6 +177,22 @@ async def set_password_by_admin(session: AsyncSession, user: User, password: str
     user.must_change_password = bool(await get_global_setting(session, "admin_password_change_forces_reset"))
     if user.id is not None:
         await end_all_sessions(session, user.id)
+
+
+async def commit_password_set(
+    session: AsyncSession,
+    bus: Bus | None,
+    user: User,
+    *,
+    password: str,
+    now: datetime,
+    kind: Kind[User],
+    audit_actor: AuditActor,
+) -> None:
+    """The whole "Set password" action once the caller has checked access: set, audit, commit."""
+    await set_password_by_admin(session, user, password, now)
+    audit_password_set(session, audit_actor, user, kind.entity_type)
+    await kind.commit(session, bus, "change", user.id)
 
 
 def audit_password_set(session: AsyncSession, audit_actor: AuditActor, user: User, entity_type: str) -> None:
