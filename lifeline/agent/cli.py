@@ -17,6 +17,7 @@ import asyncio
 import importlib.util
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -24,6 +25,10 @@ from typing import Any
 
 #: Compiled libraries the agent needs that a zipapp cannot carry (module -> pip name).
 NATIVE_REQUIREMENTS = {"numpy": "numpy", "simplejpeg": "simplejpeg", "PIL": "pillow"}
+#: Signals that end the agent cleanly (logout, `kill`): the session restores the wallpaper and releases keys.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: How long (s) the session thread gets to restore the desktop and close its socket on the way out.
+SHUTDOWN_WAIT_S = 5.0
 
 
 def missing_requirements() -> list[str]:
@@ -91,21 +96,27 @@ def main(argv: Sequence[str] | None = None, *, prefill: dict[str, Any] | None = 
     hotkeys: list[RevokeHotkey] = []
     session = AgentSession(
         joined, display=args.display, ask=ui.ask, show_status=ui.show_status,
-        start_hotkey=lambda: hotkeys.append(RevokeHotkey(args.display, session.revoke_all)),
+        start_hotkey=lambda: hotkeys.append(RevokeHotkey(args.display, lambda: session.revoke_all("hotkey"))),
     )
-    ui.set_revoke_handler(session.revoke_all)
+    ui.set_revoke_handler(lambda: session.revoke_all("button"))
     outcome: dict[str, str] = {}
 
     def serve() -> None:
         outcome["why"] = asyncio.run(session.run())
         ui.quit()
 
+    def on_signal(signum: int, _frame: object) -> None:
+        session.stop(f"agent stopped ({signal.Signals(signum).name})")
+        ui.quit()
+
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, on_signal)
     thread = threading.Thread(target=serve, name="lifeline-session", daemon=True)
     thread.start()
     ui.run()
     if thread.is_alive():
-        session.ended = "closed by the customer"
-        thread.join(timeout=5)
+        session.stop("closed by the customer")
+        thread.join(timeout=SHUTDOWN_WAIT_S)
     for hotkey in hotkeys:
         hotkey.stop()
     print(f"Lifeline session ended: {outcome.get('why', 'closed')}")

@@ -5,27 +5,38 @@ dropped while the person at the machine has used their own mouse or keyboard
 in the last ``CUSTOMER_PRIORITY_WINDOW_S``; key and button *releases* always
 pass, so nothing stays held.
 
-Detection polls the X server (``QueryPointer`` and ``QueryKeymap``, ~0.3 ms
-each) every capture tick and compares with a baseline taken right after each
-technician injection: a pointer that moved, or a key or button pressed, since
-then was the customer. XRecord would see every event, but it also sees the
-XTest events we inject and cannot tell them apart; polling can, because we
-know where we left the pointer. A customer tap shorter than one tick (33 ms)
-can be missed; moving the mouse never is.
+Detection polls the desktop through an ``ActivityProbe`` (on X11
+``QueryPointer`` and ``QueryKeymap``, ~0.3 ms each; elsewhere the pointer
+position only) every capture tick and compares with a baseline taken right
+after each technician injection: a pointer that moved, or a key or button
+pressed, since then was the customer. XRecord would see every event, but it
+also sees the XTest events we inject and cannot tell them apart; polling can,
+because we know where we left the pointer. A customer tap shorter than one
+tick (33 ms) can be missed; moving the mouse never is.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from Xlib import display
+__all__ = ["CUSTOMER_PRIORITY_WINDOW_S", "ActivityProbe", "CustomerActivity", "Snapshot", "is_release"]
 
 #: Technician input is suppressed this long (s) after the customer's own input.
 CUSTOMER_PRIORITY_WINDOW_S = 1.0
-_BUTTON_MASK = 0x1F00  # Button1Mask..Button5Mask in the core protocol's state field
 _RELEASES = frozenset({"release_all"})
+
+#: (pointer position, pressed-button bit mask, pressed-key bitmap bytes).
+Snapshot = tuple[tuple[int, int], int, tuple[int, ...]]
+
+
+class ActivityProbe(Protocol):
+    """Reads the input state of one desktop; one implementation per platform."""
+
+    def read(self) -> Snapshot: ...
+
+    def close(self) -> None: ...
 
 
 def is_release(message: dict[str, Any]) -> bool:
@@ -35,23 +46,22 @@ def is_release(message: dict[str, Any]) -> bool:
 
 
 class CustomerActivity:
-    """Notices the customer's own mouse and keyboard on one X display."""
+    """Notices the customer's own mouse and keyboard through ``probe``."""
 
-    def __init__(self, display_name: str | None, priority: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, probe: ActivityProbe, priority: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.priority = priority
+        self._probe = probe
         self._clock = clock
-        self._d = display.Display(display_name)
-        self._root = self._d.screen().root
         self._last_customer = float("-inf")
-        self._baseline = self._read()
+        self._baseline = probe.read()
 
     def after_injection(self) -> None:
         """Take the state we just produced as the baseline (call after each technician event)."""
-        self._baseline = self._read()
+        self._baseline = self._probe.read()
 
     def poll(self) -> None:
         """Compare with the baseline; anything new was the customer."""
-        pointer, buttons, keys = self._read()
+        pointer, buttons, keys = self._probe.read()
         base_pointer, base_buttons, base_keys = self._baseline
         new_keys = any(k & ~b for k, b in zip(keys, base_keys, strict=True))
         if pointer != base_pointer or buttons & ~base_buttons or new_keys:
@@ -65,9 +75,4 @@ class CustomerActivity:
         return self._clock() - self._last_customer >= CUSTOMER_PRIORITY_WINDOW_S
 
     def close(self) -> None:
-        self._d.close()
-
-    def _read(self) -> tuple[tuple[int, int], int, tuple[int, ...]]:
-        reply = self._root.query_pointer()
-        keymap = tuple(self._d.query_keymap())
-        return (reply.root_x, reply.root_y), reply.mask & _BUTTON_MASK, keymap
+        self._probe.close()

@@ -23,16 +23,16 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
+from lifeline.agent.capture.clock import CaptureClock
 from lifeline.agent.consent import CONTROL, Consent, question
 from lifeline.agent.join import Joined
-from lifeline.agent.streams import Stream, XWorker
+from lifeline.agent.streams import DesktopWorker, Stream
 from lifeline.protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS, messages, relay
 from lifeline.protocol.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
-#: Capture/encode tick (s): 30 updates/s at most; the ack window paces slower viewers.
-TICK_S = 1 / 30
+# Capture timing (change-driven with X DAMAGE, polling without) is in lifeline/agent/capture/clock.py.
 #: Clipboard is polled this often (s) while someone has control.
 CLIPBOARD_POLL_S = 0.5
 RECONNECT_FIRST_S, RECONNECT_MAX_S = 0.5, 10.0
@@ -81,11 +81,13 @@ class AgentSession:
         self._ask = ask
         self._show_status = show_status
         self._start_hotkey = start_hotkey
-        self._worker = XWorker()
+        self._worker = DesktopWorker()
         self._ws: ClientConnection | None = None
         self._prompter: Prompter | None = None
         self._asked_at_start = False
+        self._plain = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._capture_clock: CaptureClock  # made in run(), on the event loop it wakes
 
     @property
     def url(self) -> str:
@@ -97,6 +99,7 @@ class AgentSession:
     async def run(self) -> str:
         """Serve until the session ends; returns why."""
         self._loop = asyncio.get_running_loop()
+        self._capture_clock = CaptureClock(self._loop, self.display)
         self._prompter = Prompter(self._ask, self._loop)
         delay = RECONNECT_FIRST_S
         try:
@@ -119,13 +122,27 @@ class AgentSession:
                     delay = min(delay * 2, RECONNECT_MAX_S)
         finally:
             await self._drop_streams()
+            self._capture_clock.close()
             self._worker.close()
         return self.ended or "ended"
 
-    def revoke_all(self) -> None:
-        """Thread-safe: Pause/Break or the indicator's button."""
+    def revoke_all(self, via: str = "button") -> None:
+        """Thread-safe: Pause/Break (``via="hotkey"``) or the indicator's button (``"button"``)."""
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._revoke()))
+            self._loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._revoke(via)))
+
+    def stop(self, reason: str) -> None:
+        """Thread-safe: end the session from outside (SIGTERM at logout); ``run`` restores the desktop and returns."""
+        if self._loop is None:
+            self.ended = reason
+            return
+
+        def end() -> None:
+            self.ended = reason
+            if self._ws is not None:
+                asyncio.ensure_future(self._ws.close())
+
+        self._loop.call_soon_threadsafe(end)
 
     async def _serve_once(self) -> None:
         async with connect(self.url, max_size=MAX_MESSAGE_BYTES, open_timeout=10, ping_interval=5,
@@ -154,7 +171,8 @@ class AgentSession:
         self.policy = info["policy"]
         if first:
             self._worker.open(self.display, self.policy["input_priority"])
-            if self.policy["pause_break_revokes"]:
+            desktop = self._worker.desktop
+            if self.policy["pause_break_revokes"] and desktop is not None and desktop.backends.global_hotkey:
                 self._start_hotkey()
         self._status_from_consent()
         if self.policy["prompt_at_start"] and not self._asked_at_start:
@@ -178,6 +196,7 @@ class AgentSession:
             self.streams.pop(message["viewer"], None)
             if not any(s.mode == CONTROL and s.active for s in self.streams.values()):
                 await self._release()
+            await self._sync_appearance()
             self._status_from_consent()
         elif kind == "from_viewer":
             await self._from_viewer(message["viewer"], message["message"])
@@ -201,10 +220,12 @@ class AgentSession:
         if stream is None or not stream.active or not self.consent.covers(stream.mode):
             return
         if stream.encoder.handle_control(message):
+            self._capture_clock.poke()  # an ack may reopen the window over pending damage
             return
         if kind == "monitor_select":
             stream.monitor = message["index"]
             stream.encoder.reset()
+            self._capture_clock.poke()
             await self._send_monitors(stream)
         elif kind in INPUT_TYPES:
             if stream.mode == CONTROL and self.consent.control:
@@ -237,28 +258,41 @@ class AgentSession:
         for stream in self.streams.values():
             if not stream.active and self.consent.covers(stream.mode):
                 await self._activate(stream)
-        await self._send_consent(denied=not granted)
+        await self._send_consent(denied=not granted, change="granted" if granted else "denied", via="prompt")
         self._status_from_consent()
         waiting = [s for s in self.streams.values() if not s.active]
         if granted and waiting:  # someone asked for more (control) while we asked for less (view)
             self._ask_for(waiting[0].mode, waiting[0].technician, everything=False)
 
-    async def _revoke(self) -> None:
+    async def _revoke(self, via: str) -> None:
         self.consent.revoke_all()
         for stream in self.streams.values():
             stream.active = False
         await self._release()
-        await self._send_consent()
+        await self._sync_appearance()
+        await self._send_consent(change="revoked", via=via)
         self._status_from_consent()
 
     async def _activate(self, stream: Stream) -> None:
         stream.active = True
         stream.encoder.reset()
+        self._capture_clock.poke()
+        await self._worker.run(lambda d: d.cursor.reset())  # the new viewer needs the shape and position
+        await self._sync_appearance()
         await self._send_monitors(stream)
 
-    async def _send_consent(self, denied: bool = False) -> None:
+    async def _sync_appearance(self) -> None:
+        """Plain wallpaper and no effects while any stream is live, when the group says so (part2 §6.3)."""
+        plain = bool(self.policy.get("disable_wallpaper")) and any(s.active for s in self.streams.values())
+        if plain != self._plain and self._worker.desktop is not None:
+            self._plain = plain
+            await self._worker.run(lambda d: d.appearance.apply() if plain else d.appearance.restore())
+
+    async def _send_consent(self, denied: bool = False, change: str | None = None, via: str | None = None) -> None:
+        """Tell the relay the consent state; ``change``/``via`` name the customer's action, for the event log."""
         pending = self._prompter.pending if self._prompter else False
-        await self._send(relay.build("consent", **self.consent.as_message(pending), denied=denied or None))
+        await self._send(relay.build("consent", **self.consent.as_message(pending), denied=denied or None,
+                                     change=change, via=via))
 
     def _status_from_consent(self) -> None:
         names = sorted({s.technician for s in self.streams.values() if s.active})
@@ -279,22 +313,26 @@ class AgentSession:
 
     async def _tick(self) -> None:
         last_clipboard = 0.0
+        clock = self._capture_clock
         while True:
             started = time.monotonic()
             streams = [s for s in self.streams.values() if s.active and self.consent.covers(s.mode)]
             if streams:
-                for viewer, frame in await self._worker.run(lambda d: d.encode(streams)):
+                run, damage = clock.due(started)
+                frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
+                for viewer, frame in frames:
                     await self._send_bytes(relay.address_frame(viewer, frame))
-                cursor = await self._worker.run(lambda d: d.cursor_moved(streams[0].monitor))
-                if cursor is not None:
-                    await self._send(relay.build("to_viewer", message=cursor))
+                for update in await self._worker.run(lambda d: d.cursor_updates(streams[0].monitor)):
+                    await self._send(relay.build("to_viewer", message=update))
+            else:
+                clock.discard()
             await self._worker.run(lambda d: d.idle_checks())
             if self.consent.control and started - last_clipboard >= CLIPBOARD_POLL_S:
                 last_clipboard = started
                 text = await self._worker.run(lambda d: d.clipboard.poll_change())
                 if text is not None:
                     await self._send(relay.build("to_viewer", message=messages.clipboard(text)))
-            await asyncio.sleep(max(0.0, TICK_S - (time.monotonic() - started)))
+            await clock.wait(streaming=bool(streams), idle_timeout=CLIPBOARD_POLL_S if self.consent.control else None)
 
     async def _send_monitors(self, stream: Stream) -> None:
         monitors = await self._worker.run(lambda d: d.monitors())
@@ -324,3 +362,4 @@ class AgentSession:
     async def _drop_streams(self) -> None:
         self.streams.clear()
         await self._release()
+        await self._sync_appearance()

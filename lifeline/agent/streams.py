@@ -1,9 +1,10 @@
-"""The agent's X side: capture, one encoder per viewer, input, clipboard, screenshots, cursor.
+"""The agent's desktop side: capture, one encoder per viewer, input, clipboard, screenshots, cursor, wallpaper.
 
-Everything that talks to the X server runs on one worker thread (``XWorker``):
-mss and python-xlib connections are not thread-safe, and serialising capture
-and injection also keeps an injected click from landing between two halves
-of a capture. Capture is shared: each monitor in use is grabbed once per tick
+The platform's backends come from ``backends.open_backends`` (X11, or the
+experimental Windows/macOS set). Everything that talks to the desktop runs
+on one worker thread (``DesktopWorker``): mss, python-xlib and pynput
+connections are not thread-safe, and serialising capture and injection also
+keeps an injected click from landing between two halves of a capture. Capture is shared: each monitor in use is grabbed once per tick
 and fed to the encoder of every viewer looking at it, so each viewer keeps its
 own sequence numbers, ack window and quality (several technicians, one
 desktop).
@@ -18,14 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from lifeline.agent.backends import Backends, open_backends
 from lifeline.agent.capture import Monitor, select_monitor
-from lifeline.agent.capture.x11 import X11Capture
-from lifeline.agent.clipboard import X11Clipboard
+from lifeline.agent.capture.base import Frame
+from lifeline.agent.capture.damage import Area
+from lifeline.agent.capture.live import LiveScreen
+from lifeline.agent.cursor import CursorTracker
 from lifeline.agent.encode import ScreenEncoder
+from lifeline.agent.encode.plan import Box
 from lifeline.agent.encode.codecs import png
-from lifeline.agent.input.x11 import X11Input
 from lifeline.agent.priority import CustomerActivity
-from lifeline.protocol import messages
 
 T = TypeVar("T")
 
@@ -42,29 +45,38 @@ class Stream:
     encoder: ScreenEncoder = field(default_factory=ScreenEncoder)
 
 
-class XDesktop:
-    """The X objects; every method must run on the worker thread (see ``XWorker``)."""
+class Desktop:
+    """The platform's backends plus the agent's policies; every method runs on the worker thread."""
 
-    def __init__(self, display_name: str | None, priority: str) -> None:
-        self.capture = X11Capture(display_name)
-        self.injector = X11Input(display_name)
-        self.clipboard = X11Clipboard(display_name)
-        self.activity = CustomerActivity(display_name, priority)
-        self._cursor: tuple[int, int] | None = None
+    def __init__(self, backends: Backends, priority: str) -> None:
+        self.backends = backends
+        self.capture = backends.capture
+        self.injector = backends.injector
+        self.clipboard = backends.clipboard
+        self.activity = CustomerActivity(backends.activity, priority)
+        self.cursor = CursorTracker(backends.cursor)
+        self.appearance = backends.appearance
+        self.live = LiveScreen(self.capture)
 
     def monitors(self) -> list[Monitor]:
         return self.capture.monitors()
 
-    def encode(self, streams: list[Stream]) -> list[tuple[str, bytes]]:
-        """One tick: grab each monitor in use once, return (viewer, frame) for every update due."""
+    def encode(self, streams: list[Stream], damage: list[Area] | None = None) -> list[tuple[str, bytes]]:
+        """Refresh each monitor in use once, return (viewer, frame) for every update due.
+
+        ``damage``: the screen areas drawn since the last call (capture/clock.py); only they are
+        grabbed and diffed. None grabs everything, as does a viewer that needs a FULL update.
+        """
         monitors = self.capture.monitors()
-        frames: dict[int, Any] = {}
+        whole = damage is None or any(s.encoder.needs_full_frame for s in streams)
+        frames: dict[int, tuple[Frame, list[Box] | None]] = {}
         out = []
         for stream in streams:
             monitor = select_monitor(monitors, stream.monitor)
             if monitor.index not in frames:
-                frames[monitor.index] = self.capture.grab(monitor)
-            data = stream.encoder.next_update(frames[monitor.index])
+                frame, areas = self.live.refresh(monitor, None if whole else damage)
+                frames[monitor.index] = (frame, None if areas is None else [Box(*area) for area in areas])
+            data = stream.encoder.next_update(*frames[monitor.index])
             if data is not None:
                 out.append((stream.viewer, data))
         return out
@@ -83,15 +95,9 @@ class XDesktop:
         self.activity.poll()
         self.injector.release_if_silent()
 
-    def cursor_moved(self, monitor_index: int | None) -> dict[str, Any] | None:
-        """A ``cursor`` message when the pointer moved since the last call (monitor coordinates)."""
-        x, y = self.injector.pointer()
-        if (x, y) == self._cursor:
-            return None
-        self._cursor = (x, y)
-        monitor = select_monitor(self.capture.monitors(), monitor_index)
-        inside = monitor.x <= x < monitor.x + monitor.width and monitor.y <= y < monitor.y + monitor.height
-        return messages.cursor_position(x - monitor.x, y - monitor.y, inside)
+    def cursor_updates(self, monitor_index: int | None) -> list[dict[str, Any]]:
+        """``cursor_shape`` / ``cursor`` messages due now, in ``monitor_index``'s coordinates."""
+        return self.cursor.poll(select_monitor(self.capture.monitors(), monitor_index))
 
     def screenshot(self, monitor_index: int | None) -> str:
         """A lossless PNG of the monitor, base64."""
@@ -99,28 +105,25 @@ class XDesktop:
         return base64.b64encode(png.encode(self.capture.grab(monitor))).decode("ascii")
 
     def close(self) -> None:
-        self.injector.close()
-        self.clipboard.close()
-        self.activity.close()
-        self.capture.close()
+        self.backends.close()
 
 
-class XWorker:
-    """A one-thread executor that owns the ``XDesktop``."""
+class DesktopWorker:
+    """A one-thread executor that owns the ``Desktop``."""
 
     def __init__(self) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lifeline-x")
-        self.desktop: XDesktop | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lifeline-desktop")
+        self.desktop: Desktop | None = None
 
     def open(self, display_name: str | None, priority: str) -> None:
         def make() -> None:
-            self.desktop = XDesktop(display_name, priority)
+            self.desktop = Desktop(open_backends(display_name), priority)
 
         self._executor.submit(make).result()
 
-    async def run(self, job: Callable[[XDesktop], T]) -> T:
+    async def run(self, job: Callable[[Desktop], T]) -> T:
         desktop = self.desktop
-        assert desktop is not None, "XWorker.open() first"
+        assert desktop is not None, "DesktopWorker.open() first"
         return await asyncio.get_running_loop().run_in_executor(self._executor, job, desktop)
 
     def close(self) -> None:

@@ -33,6 +33,8 @@ from lifeline.protocol.messages import (
 
 __all__ = [
     "AGENT_TO_RELAY",
+    "CONSENT_CHANGES",
+    "CONSENT_VIA",
     "MODES",
     "RELAY_TO_AGENT",
     "RELAY_TO_VIEWER",
@@ -71,12 +73,23 @@ _POLICY = _Field(
     },
 )
 _CONSENT = _Field(dict, fields={"view": _BOOL, "control": _BOOL, "pending": _BOOL})
+#: What the customer just did, when a ``consent`` message reports an action (for the session's event log).
+CONSENT_CHANGES = ("granted", "denied", "revoked")
+#: How the customer did it: the prompt's buttons, the Pause/Break hotkey, the indicator's revoke button.
+CONSENT_VIA = ("prompt", "hotkey", "button")
 
 _SCHEMAS: dict[str, dict[str, _Field]] = {
     # agent -> relay
     "agent_auth": {"lsid": _LSID, "token": _TOKEN},
     "to_viewer": {"viewer": _Field(str, required=False, pattern=VIEWER_ID_PATTERN), "message": _INNER},
-    "consent": {"view": _BOOL, "control": _BOOL, "pending": _BOOL, "denied": _OPT_BOOL},
+    "consent": {
+        "view": _BOOL,
+        "control": _BOOL,
+        "pending": _BOOL,
+        "denied": _OPT_BOOL,
+        "change": _Field(str, required=False, choices=frozenset(CONSENT_CHANGES)),
+        "via": _Field(str, required=False, choices=frozenset(CONSENT_VIA)),
+    },
     "screenshot": {"viewer": _VIEWER, "png": _Field(str, max_length=MAX_SCREENSHOT_CHARS)},
     # relay -> agent
     "session_info": {

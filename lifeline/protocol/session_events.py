@@ -139,6 +139,58 @@ class SurveyAnswered(_SessionEvent):
     answers: dict[str, str | int]
 
 
+RemoteMode = Literal["control", "view"]
+
+
+class RemoteStarted(_SessionEvent):
+    """A technician started remote control or desktop viewing; the customer's consent is asked next."""
+
+    type: Literal["remote"] = "remote"
+    op: Literal["started"] = "started"
+    mode: RemoteMode
+
+
+class RemoteStopped(_SessionEvent):
+    """A technician's remote control or desktop viewing ended (``reason`` says who or what ended it)."""
+
+    type: Literal["remote"] = "remote"
+    op: Literal["stopped"] = "stopped"
+    mode: RemoteMode
+    reason: Literal["technician", "viewer_closed", "permission_removed", "mode_changed"]
+
+
+class RemoteConsent(_SessionEvent):
+    """The customer answered a permission prompt or revoked everything, as reported by the agent.
+
+    ``via`` is the customer's action: the prompt's buttons, the Pause/Break
+    hotkey or the indicator window's revoke button; ``view`` / ``control`` are
+    what the customer allows after it.
+    """
+
+    type: Literal["remote"] = "remote"
+    op: Literal["consent"] = "consent"
+    decision: Literal["granted", "denied", "revoked"]
+    via: Literal["prompt", "hotkey", "button"]
+    view: bool
+    control: bool
+
+
+class RemoteClipboard(_SessionEvent):
+    """Clipboard synchronisation with one technician turned on (control with consent and permission) or off."""
+
+    type: Literal["remote"] = "remote"
+    op: Literal["clipboard"] = "clipboard"
+    enabled: bool
+
+
+class RemoteScreenshot(_SessionEvent):
+    """A screenshot of the customer's screen was delivered to a technician (*Screen capture* permission)."""
+
+    type: Literal["remote"] = "remote"
+    op: Literal["screenshot"] = "screenshot"
+    png_bytes: int
+
+
 class Typing(_Model):
     """Ephemeral: never stored, never replayed."""
 
@@ -173,6 +225,11 @@ STORED_EVENT_MODELS: dict[tuple[str, str], type[_SessionEvent]] = {
     ("chat", "message"): ChatMessage,
     ("note", "add"): NoteAdded,
     ("survey", "answered"): SurveyAnswered,
+    ("remote", "started"): RemoteStarted,
+    ("remote", "stopped"): RemoteStopped,
+    ("remote", "consent"): RemoteConsent,
+    ("remote", "clipboard"): RemoteClipboard,
+    ("remote", "screenshot"): RemoteScreenshot,
 }
 
 

@@ -30,13 +30,21 @@ from playwright.sync_api import Browser, Page  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
 from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
-from tests.support.accounts import create_tech_group  # noqa: E402
+from lifeline.agent.appearance.x11_root import PLAIN_RGB  # noqa: E402
+from lifeline.agent.capture.base import Monitor  # noqa: E402
+from lifeline.agent.capture.x11 import X11Capture  # noqa: E402
+from tests.support.accounts import create_tech_group, save_group_settings  # noqa: E402
 from tests.support.remote import (  # noqa: E402
     SCREEN_H,
     SCREEN_W,
+    CustomerJiggle,
     Cutter,
+    KeyLogger,
     agent,
     answer_prompt,
+    root_wallpaper_property,
+    screen_pixel,
+    set_root_wallpaper,
     window_position,
     x_client,
     xdotool,
@@ -45,6 +53,9 @@ from tests.support.remote import (  # noqa: E402
 from tests.support.servers import NATS_URL, ServerProcess, base_env, fresh_database, migrate, start_server  # noqa: E402
 from tests.support.sessions import Tech, enter_pin, session_seed, technician, wait_for  # noqa: E402
 
+#: A wallpaper colour no X client here draws, and a root pixel no window covers.
+WALLPAPER_RGB = (200, 40, 160)
+BARE_ROOT = (SCREEN_W - 5, SCREEN_H - 5)
 TWMRC = 'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\nMoveDelta 1\nButton1 = : title : f.move\n'
 
 
@@ -148,16 +159,29 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
 ) -> None:
     group = create_tech_group(sqlite_server, "Remote")
     session_seed(sqlite_server, "set_permission", group_id=group, key="clipboard_sync", allowed=True)
+    save_group_settings(sqlite_server, group, disable_wallpaper=True, input_priority="customer")
     tech = technician(sqlite_server, group)
     pin, lsid = new_session(sqlite_server, tech)
+    wallpaper = set_root_wallpaper(xdisplay, WALLPAPER_RGB)
     with agent(sqlite_server.url, xdisplay, tmp_path / "agent.log", "--pin", pin):
         pick_up(tech, lsid)
         open_console(page, tech, lsid)
         start(page, lsid, "control", xdisplay)
+        wait_for(lambda: screen_pixel(xdisplay, *BARE_ROOT) == PLAIN_RGB, "a plain root while streaming")
+        assert root_wallpaper_property(xdisplay) is None
 
         typed = tmp_path / f"typed-{uuid.uuid4().hex[:8]}"
         type_command(page, lsid, f"touch {typed}")
         wait_for(typed.exists, f"{typed} created by the command typed in the console")
+
+        xdotool(xdisplay, "mousemove", "700", "456")  # the customer's pointer, drawn by the viewer
+        cursor = page.locator(f"{panel(page, lsid)} [data-remote-cursor]")
+        wait_for(lambda: (cursor.get_attribute("data-x"), cursor.get_attribute("data-y")) == ("700", "456"),
+                 "the viewer reporting the pointer moved by XTest")
+        assert (cursor.get_attribute("src") or "").startswith("data:image/png;base64,")
+
+        _customer_priority_drops_then_passes_typing(page, lsid, xdisplay, tmp_path)
+        _screenshot_matches_the_screen(page, lsid, xdisplay, tmp_path)
 
         clip = X11Clipboard(xdisplay)
         try:  # customer -> technician
@@ -185,12 +209,15 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
                 page.mouse.move(*at(page, lsid, x0 + 40 + 20 * step, title_y + 15 * step))
             page.mouse.up()
             wait_for(lambda: _moved(xdisplay, (x0, y0), (200, 150)), "window dragged by about (200, 150)")
+        _special_keys_reach_the_desktop(page, lsid, xdisplay)
 
         with contextlib.closing(relay_socket(tech, lsid)) as ws:  # a second viewer, already allowed
             ws.send(json.dumps({"type": "start", "mode": "control"}))
             wait_for(lambda: next_of(ws, "state")["consent"]["control"], "second viewer streaming")
             xdotool(xdisplay, "key", "Pause")  # the customer revokes everything
             page.locator(f"{panel(page, lsid)}[data-streaming='false']").wait_for()
+            wait_for(lambda: screen_pixel(xdisplay, *BARE_ROOT) == WALLPAPER_RGB, "the wallpaper back after revoke")
+            assert root_wallpaper_property(xdisplay) == wallpaper
             after = tmp_path / "after-revoke"
             send_typing(ws, f"touch {after}\n")  # the relay passes it; the agent must drop it
         start(page, lsid, "control", xdisplay)  # asking again works, and proves the keys above were dropped
@@ -198,6 +225,73 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
         type_command(page, lsid, f"touch {marker}")
         wait_for(marker.exists, "typing works again after a new consent")
         assert not after.exists()
+    wait_for(lambda: screen_pixel(xdisplay, *BARE_ROOT) == WALLPAPER_RGB, "the wallpaper restored at agent exit")
+    assert root_wallpaper_property(xdisplay) == wallpaper
+    log = [(e["op"], e.get("mode") or e.get("decision") or e.get("enabled"), e.get("via"), e["actor"]["kind"])
+           for e in tech.get(f"/api/console/sessions/{lsid}")["events"] if e["type"] == "remote"]
+    assert log[:3] == [("started", "control", None, "technician"), ("consent", "granted", "prompt", "customer"),
+                       ("clipboard", True, None, "technician")], log
+    assert ("screenshot", None, None, "technician") in log
+    assert ("consent", "revoked", "hotkey", "customer") in log
+    assert log.count(("started", "control", None, "technician")) >= 3  # the console twice, the hand-made viewer
+    assert ("stopped", "control", None, "technician") in log  # the hand-made viewer's socket closed
+
+
+def _customer_priority_drops_then_passes_typing(page: Page, lsid: str, display: str, tmp_path: Path) -> None:
+    """Group setting "customer": while the customer moves their mouse the technician's keys are dropped."""
+    during, after = tmp_path / "during-customer", tmp_path / "after-customer"
+    jiggle = CustomerJiggle(display, ((120, 100), (130, 110)))  # inside the xterm, so it keeps the focus
+    try:
+        wait_for(lambda: jiggle.moves >= 3, "the customer moving the mouse")
+        page.keyboard.type(f"touch {during}")
+        page.keyboard.press("Enter")
+        moves_while_typing = jiggle.moves
+        wait_for(lambda: jiggle.moves >= moves_while_typing + 2, "the customer still moving after the keys")
+    finally:
+        jiggle.stop()
+
+    def typed_after() -> bool:
+        page.keyboard.press("Control+u")  # the tty's kill character: drops any half-typed line
+        page.keyboard.type(f"touch {after}")
+        page.keyboard.press("Enter")
+        return _wait_file(after)
+
+    wait_for(typed_after, "the technician's keys arriving once the customer stopped")
+    assert not during.exists()
+
+
+def _screenshot_matches_the_screen(page: Page, lsid: str, display: str, tmp_path: Path) -> None:
+    """Screen capture permission (default on): the technician downloads a lossless PNG of the screen."""
+    import numpy as np
+    from PIL import Image
+
+    page.mouse.move(*at(page, lsid, 300, 200))
+    with page.expect_download() as download:
+        page.locator(f"{panel(page, lsid)} [data-action='remote-screenshot']").click()
+    path = tmp_path / "screenshot.png"
+    download.value.save_as(path)
+    shot = np.asarray(Image.open(path).convert("RGB"))
+    with X11Capture(display) as capture:
+        screen = capture.grab(Monitor(0, 0, 0, SCREEN_W, SCREEN_H))[:, :, 2::-1]
+    assert shot.shape == (SCREEN_H, SCREEN_W, 3)
+    assert float((shot == screen).all(axis=2).mean()) > 0.999  # a lossless copy (the xterm may blink its cursor)
+
+
+def _special_keys_reach_the_desktop(page: Page, lsid: str, display: str) -> None:
+    """The special-keys menu's Ctrl+Alt+Del arrives as real key events in the focused X window."""
+    logger = KeyLogger(display, 900, 500, watch=("Control_L", "Alt_L", "Delete"))
+    try:
+        logger.focus()
+        page.locator(f"{panel(page, lsid)} [data-remote-keys]").select_option(label="Ctrl+Alt+Del")
+        want = [("press", "Control_L"), ("press", "Alt_L"), ("press", "Delete"),
+                ("release", "Delete"), ("release", "Alt_L"), ("release", "Control_L")]
+        try:
+            wait_for(lambda: [e for e in logger.drain() if e[1] in ("Control_L", "Alt_L", "Delete")] == want,
+                     "Ctrl+Alt+Del pressed and released in order on the X side")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the window got {logger.events}") from None
+    finally:
+        logger.close()
 
 
 def send_typing(ws, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -148,3 +148,125 @@ class Cutter:
     def close(self) -> None:
         self.listener.close()
         self.cut()
+
+
+# ===== ROOT WALLPAPER, KEY LOGGER, CUSTOMER ACTIVITY =====
+
+
+def set_root_wallpaper(display: str, rgb: tuple[int, int, int]) -> int:
+    """Publish a solid-colour pixmap as the root background the way Esetroot does; returns its id.
+
+    The pixmap is made on a connection with close-down mode RetainPermanent,
+    so it outlives that connection like a real wallpaper setter's.
+    """
+    from Xlib import X, Xatom
+    from Xlib import display as xdisplay
+
+    d = xdisplay.Display(display)
+    try:
+        screen = d.screen()
+        root = screen.root
+        pixmap = root.create_pixmap(SCREEN_W, SCREEN_H, screen.root_depth)
+        pixel = screen.default_colormap.alloc_color(*(c * 257 for c in rgb)).pixel
+        gc = pixmap.create_gc(foreground=pixel)
+        pixmap.fill_rectangle(gc, 0, 0, SCREEN_W, SCREEN_H)
+        root.change_attributes(background_pixmap=pixmap)
+        for name in ("_XROOTPMAP_ID", "ESETROOT_PMAP_ID"):
+            root.change_property(d.intern_atom(name), Xatom.PIXMAP, 32, [pixmap.id])
+        root.clear_area()
+        d.set_close_down_mode(X.RetainPermanent)
+        d.sync()
+        return int(pixmap.id)
+    finally:
+        d.close()
+
+
+def root_wallpaper_property(display: str) -> int | None:
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    d = xdisplay.Display(display)
+    try:
+        prop = d.screen().root.get_full_property(d.intern_atom("_XROOTPMAP_ID"), X.AnyPropertyType)
+        return int(prop.value[0]) if prop is not None and len(prop.value) else None
+    finally:
+        d.close()
+
+
+def screen_pixel(display: str, x: int, y: int) -> tuple[int, int, int]:
+    """(R, G, B) of the X screen at (x, y)."""
+    from lifeline.agent.capture.base import Monitor
+    from lifeline.agent.capture.x11 import X11Capture
+
+    with X11Capture(display) as capture:
+        frame = capture.grab(Monitor(0, x, y, 1, 1))
+    b, g, r = (int(v) for v in frame[0, 0, :3])
+    return r, g, b
+
+
+class KeyLogger:
+    """A small X window that records the key presses and releases it receives (names for the ``watch``ed keysyms)."""
+
+    def __init__(self, display: str, x: int, y: int, watch: tuple[str, ...], size: int = 200) -> None:
+        from Xlib import XK, X
+        from Xlib import display as xdisplay
+
+        self._names = {XK.string_to_keysym(name): name for name in watch}
+
+        self._d = xdisplay.Display(display)
+        screen = self._d.screen()
+        self.window = screen.root.create_window(x, y, size, size, 0, screen.root_depth, X.InputOutput,
+                                                X.CopyFromParent, background_pixel=screen.white_pixel,
+                                                override_redirect=True,
+                                                event_mask=X.KeyPressMask | X.KeyReleaseMask | X.StructureNotifyMask)
+        self.window.map()
+        self._d.sync()
+        self.events: list[tuple[str, str]] = []  # ("press" | "release", keysym name)
+
+    def focus(self) -> None:
+        from Xlib import X
+
+        self.window.set_input_focus(X.RevertToPointerRoot, X.CurrentTime)
+        self._d.sync()
+
+    def drain(self) -> list[tuple[str, str]]:
+        from Xlib import X
+
+        while self._d.pending_events():
+            event = self._d.next_event()
+            if event.type in (X.KeyPress, X.KeyRelease):
+                keysym = self._d.keycode_to_keysym(event.detail, 0)
+                name = self._names.get(keysym, hex(keysym))
+                self.events.append(("press" if event.type == X.KeyPress else "release", name))
+        return self.events
+
+    def close(self) -> None:
+        self.window.destroy()
+        self._d.close()
+
+
+class CustomerJiggle:
+    """The customer moving their own mouse inside a window (xdotool), until ``stop()``; ``moves`` counts them."""
+
+    def __init__(self, display: str, points: tuple[tuple[int, int], tuple[int, int]]) -> None:
+        self._display = display
+        self._points = points
+        self._stop = threading.Event()
+        self.moves = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            x, y = self._points[self.moves % 2]
+            xdotool(self._display, "mousemove", str(x), str(y))
+            self.moves += 1
+            self._stop.wait(JIGGLE_PERIOD_S)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+#: The customer moves the mouse this often (s): well inside the agent's 1 s priority window.
+JIGGLE_PERIOD_S = 0.1

@@ -16,12 +16,32 @@ for printable keys when the message carries ``key``, and the right
 
 from __future__ import annotations
 
-__all__ = ["CODE_TO_KEYSYM", "MODIFIER_CODES", "char_keysym", "keysym_name_for_code"]
+__all__ = ["CODE_TO_KEYSYM", "MODIFIER_CODES", "char_keysym", "keysym_name_for_code", "us_char_for_code"]
 
 _LETTERS = {f"Key{c}": c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _DIGITS = {f"Digit{d}": d for d in "0123456789"}
 _FUNCTION = {f"F{n}": f"F{n}" for n in range(1, 25)}
 _NUMPAD_DIGITS = {f"Numpad{d}": f"KP_{d}" for d in "0123456789"}
+
+#: Punctuation keys: (X keysym name, the US-layout character), one table for both uses.
+_PUNCTUATION = {
+    "Backquote": ("grave", "`"),
+    "Minus": ("minus", "-"),
+    "Equal": ("equal", "="),
+    "BracketLeft": ("bracketleft", "["),
+    "BracketRight": ("bracketright", "]"),
+    "Backslash": ("backslash", "\\"),
+    "IntlBackslash": ("less", "<"),
+    "Semicolon": ("semicolon", ";"),
+    "Quote": ("apostrophe", "'"),
+    "Comma": ("comma", ","),
+    "Period": ("period", "."),
+    "Slash": ("slash", "/"),
+    "Space": ("space", " "),
+}
+#: Numpad operators typed as characters by backends without numpad key codes.
+_NUMPAD_CHARS = {"NumpadAdd": "+", "NumpadSubtract": "-", "NumpadMultiply": "*", "NumpadDivide": "/",
+                 "NumpadDecimal": ".", "NumpadEqual": "="}
 
 CODE_TO_KEYSYM: dict[str, str] = {
     **_LETTERS,
@@ -29,19 +49,7 @@ CODE_TO_KEYSYM: dict[str, str] = {
     **_FUNCTION,
     **_NUMPAD_DIGITS,
     # Punctuation (US unshifted)
-    "Backquote": "grave",
-    "Minus": "minus",
-    "Equal": "equal",
-    "BracketLeft": "bracketleft",
-    "BracketRight": "bracketright",
-    "Backslash": "backslash",
-    "IntlBackslash": "less",
-    "Semicolon": "semicolon",
-    "Quote": "apostrophe",
-    "Comma": "comma",
-    "Period": "period",
-    "Slash": "slash",
-    "Space": "space",
+    **{code: name for code, (name, _char) in _PUNCTUATION.items()},
     # Editing and whitespace
     "Enter": "Return",
     "Tab": "Tab",
@@ -99,6 +107,17 @@ _LATIN1_RANGES = ((0x20, 0x7E), (0xA0, 0xFF))
 def keysym_name_for_code(code: str) -> str | None:
     """The US-layout keysym name of a physical key, or None for keys we do not inject."""
     return CODE_TO_KEYSYM.get(code)
+
+
+def us_char_for_code(code: str) -> str | None:
+    """The character a printable key types unshifted on a US layout (letters, digits, punctuation, numpad)."""
+    if code.startswith("Key") and len(code) == len("KeyA"):
+        return code[-1].lower()
+    if code.startswith(("Digit", "Numpad")) and code[-1].isdigit() and len(code) in (len("Digit0"), len("Numpad0")):
+        return code[-1]
+    if code in _PUNCTUATION:
+        return _PUNCTUATION[code][1]
+    return _NUMPAD_CHARS.get(code)
 
 
 def char_keysym(char: str) -> int | None:

@@ -10,7 +10,9 @@ agent enforces. Then:
   ``takeover`` when a newer connection of the same agent appeared (after a
   network loss the old socket may linger until TCP notices; the newest wins);
 - from the agent: frames addressed to one viewer, messages for one or all
-  viewers, its consent state and screenshots — all published on the bus.
+  viewers, its consent state and screenshots — all published on the bus;
+  a consent message that reports the customer's action (``change``) is also
+  written to the session's event log (``history.py``).
 
 Viewers not heard from for ``STALE_AFTER_S`` are told to the agent as gone.
 """
@@ -39,6 +41,7 @@ from lifeline.services.relay.envelope import (
 )
 from lifeline.services.relay.rights import agent_policy
 from lifeline.services.sessions.queue import access_session_for_customer
+from lifeline.web.relay.history import record_remote
 from lifeline.web.relay.link import HANDSHAKE_TIMEOUT_S, HEARTBEAT_S, POLICY_VIOLATION, STALE_AFTER_S, Link
 
 log = logging.getLogger(__name__)
@@ -128,6 +131,10 @@ class AgentSocket(Link):
         kind = message["type"]
         if kind == "consent":
             self.consent = {k: bool(message[k]) for k in ("view", "control", "pending")}
+            if "change" in message:  # the customer acted (answered a prompt, revoked): logged before viewers
+                await record_remote(self.services, self.lsid, "consent", None, decision=message["change"],
+                                    via=message.get("via", "prompt"), view=self.consent["view"],
+                                    control=self.consent["control"])
             await self._announce(online=True, denied=bool(message.get("denied", False)))
         elif kind == "to_viewer":
             body = json.dumps(message["message"]).encode()

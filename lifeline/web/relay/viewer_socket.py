@@ -8,6 +8,9 @@ checked by ``rights.message_allowed`` against a rights snapshot at most
 ``RIGHTS_TTL_S`` old and, if allowed, published to the agent; refused ones are
 dropped and counted. The agent checks the customer's consent again.
 
+Start, stop, clipboard sync on/off and delivered screenshots are written to
+the session's event log with this technician as the actor (``history.py``).
+
 Frames for this viewer arrive on ``relay.<lsid>.viewer.<id>``. If a part of a
 frame was lost on the bus, frames are dropped until the agent's next FULL
 update, which is requested at once, so the canvas never shows a diff applied
@@ -33,13 +36,13 @@ from lifeline.services.relay.envelope import Reassembler, agent_subject, viewer_
 from lifeline.services.relay.rights import NO_RIGHTS, RIGHTS_TTL_S, ViewerRights, message_allowed, viewer_rights
 from lifeline.store.org import User
 from lifeline.web.deps import console_user_for_websocket
+from lifeline.web.relay.history import record_remote
 from lifeline.web.relay.link import HEARTBEAT_S, POLICY_VIOLATION, STALE_AFTER_S, Link
 
 log = logging.getLogger(__name__)
 
 VIEWER_ID_BYTES = 9
 _FLAGS_OFFSET = 1  # byte offset of the flags in a screen-update frame (docs/protocol.md)
-
 
 
 class ViewerSocket(Link):
@@ -57,6 +60,7 @@ class ViewerSocket(Link):
         self.consent: dict[str, bool] = {"view": False, "control": False, "pending": False}
         self.dropped = 0
         self._await_full = False
+        self._clipboard_on = False
         self._reassembler = Reassembler()
 
     async def run(self) -> None:
@@ -80,6 +84,7 @@ class ViewerSocket(Link):
             beat.cancel()
             if self.mode is not None:
                 await self.publish(agent_subject(self.lsid), "leave", viewer=self.viewer)
+                await self._record_stopped(self.mode, "viewer_closed")
             await self.close()
 
     async def refresh_rights(self, *, force: bool = False) -> None:
@@ -92,7 +97,8 @@ class ViewerSocket(Link):
             self.rights = NO_RIGHTS
         self._rights_at = time.monotonic()
         if self.mode is not None and not self.rights.allows_mode(self.mode):
-            await self._stop(reason="You no longer have the permission for this.")
+            await self._stop(reason="You no longer have the permission for this.", why="permission_removed")
+        await self._sync_clipboard()
 
     # ===== VIEWER -> AGENT =====
 
@@ -119,7 +125,10 @@ class ViewerSocket(Link):
                 label = "Launch remote control" if message["mode"] == "control" else "Launch desktop viewing"
                 await self.send_json(relay.build("refused", reason=f"You do not have the {label} permission."))
                 return
+            if self.mode is not None and self.mode != message["mode"]:
+                await self._record_stopped(self.mode, "mode_changed")
             self.mode = message["mode"]
+            await record_remote(self.services, self.lsid, "started", self.user, mode=self.mode)
             self._await_full = False
             await self._join(fresh=True)
             await self._send_state()
@@ -136,15 +145,27 @@ class ViewerSocket(Link):
         await self.publish(agent_subject(self.lsid), "join", viewer=self.viewer, mode=self.mode,
                            technician=self.user.name[:128], fresh=fresh)
 
-    async def _stop(self, reason: str | None = None) -> None:
+    async def _stop(self, reason: str | None = None, why: str = "technician") -> None:
         if self.mode is not None:
-            self.mode = None
+            mode, self.mode = self.mode, None
             await self.publish(agent_subject(self.lsid), "leave", viewer=self.viewer)
+            await self._record_stopped(mode, why)
         if reason:
             await self.send_json(relay.build("refused", reason=reason))
         await self._send_state()
 
+    async def _record_stopped(self, mode: str, why: str) -> None:
+        await record_remote(self.services, self.lsid, "stopped", self.user, mode=mode, reason=why)
+
+    async def _sync_clipboard(self) -> None:
+        """Log clipboard sync turning on or off for this technician (control + consent + permission)."""
+        on = self.mode == "control" and self.rights.clipboard and self.consent["control"]
+        if on != self._clipboard_on:
+            self._clipboard_on = on
+            await record_remote(self.services, self.lsid, "clipboard", self.user, enabled=on)
+
     async def _send_state(self, denied: bool = False) -> None:
+        await self._sync_clipboard()
         await self.send_json(relay.build(
             "state", agent_online=self.agent_online, mode=self.mode, consent=self.consent, denied=denied or None,
             allowed=self.rights.as_message(), clipboard_mode=self.rights.clipboard_mode))
@@ -187,6 +208,9 @@ class ViewerSocket(Link):
         if message.get("type") == "screenshot_png" and not self.rights.screenshot:
             return
         await self.send_json(message)
+        if message.get("type") == "screenshot_png":
+            await record_remote(self.services, self.lsid, "screenshot", self.user,
+                                png_bytes=base64_size(message["png"]))
 
     async def _agent_state(self, fields: dict[str, Any]) -> None:
         was_online = self.agent_online
@@ -208,6 +232,11 @@ class ViewerSocket(Link):
             if self.agent_online and time.monotonic() - self._agent_heard > STALE_AFTER_S:
                 self.agent_online = False
                 await self._send_state()
+
+
+def base64_size(text: str) -> int:
+    """Decoded size of a base64 string, without decoding it."""
+    return len(text) * 3 // 4 - text[-2:].count("=")
 
 
 async def viewer_socket(websocket: WebSocket) -> None:

@@ -8,8 +8,11 @@
 // The transport is injected, so the same viewer runs over the relay websocket, in tests,
 // or against a recording. Events: "update" (detail: update), "monitors", "clipboard",
 // "cursor", "error" (detail: Error; the viewer stops after it). See docs/protocol.md.
+// The remote pointer is drawn by cursor.js (`viewer.cursor.position` is the last one reported).
 
+import { CursorOverlay } from "./cursor.js";
 import CopyDecoder from "./decoders/copy.js";
+import DeflateDecoder from "./decoders/deflate.js";
 import FillDecoder from "./decoders/fill.js";
 import JPEGDecoder from "./decoders/jpeg.js";
 import PNGDecoder from "./decoders/png.js";
@@ -29,6 +32,8 @@ export class Viewer extends EventTarget {
     this.stats = new Stats();
     this.input = new Input(canvas, this.display, this._send);
     this.input.setEnabled(!viewOnly);
+    this.cursor = new CursorOverlay(canvas);
+    this.cursor.setSteering(!viewOnly);
     this.monitors = [];
     this._canvas = canvas;
     this._reader = new FrameReader();
@@ -39,6 +44,7 @@ export class Viewer extends EventTarget {
       [encodings.encodingCopy]: new CopyDecoder(),
       [encodings.encodingPNG]: new PNGDecoder(),
       [encodings.encodingJPEG]: new JPEGDecoder(),
+      [encodings.encodingDEFLATE]: new DeflateDecoder(),
     };
   }
 
@@ -73,10 +79,11 @@ export class Viewer extends EventTarget {
         this._emit("clipboard", message);
         break;
       case "cursor_shape":
-        this._canvas.style.cursor = `url(data:image/png;base64,${message.png}) ${message.hot_x} ${message.hot_y}, auto`;
+        this.cursor.setShape(message);
         this._emit("cursor", message);
         break;
       case "cursor":
+        this.cursor.setPosition(message);
         this._emit("cursor", message);
         break;
       default:
@@ -86,10 +93,12 @@ export class Viewer extends EventTarget {
 
   setScaleMode(mode) {
     this.display.scaleMode = mode;
+    this.cursor.setPosition(this.cursor.position);
   }
 
   setViewOnly(viewOnly) {
     this.input.setEnabled(!viewOnly);
+    this.cursor.setSteering(!viewOnly);
   }
 
   selectMonitor(index) {
@@ -110,6 +119,7 @@ export class Viewer extends EventTarget {
 
   destroy() {
     this.input.destroy();
+    this.cursor.destroy();
     this._failed = this._failed ?? new Error("viewer destroyed");
   }
 
@@ -121,6 +131,7 @@ export class Viewer extends EventTarget {
       const painters = await Promise.all(update.rects.map((rect) => this._decoderFor(rect).decodeRect(rect)));
       this.display.resize(update.screenWidth, update.screenHeight);
       for (const paint of painters) paint(this.display);
+      this.cursor.setPosition(this.cursor.position); // the canvas may have been resized or rescaled
     } catch (error) {
       this._fail(error);
       return;
