@@ -28,6 +28,7 @@ from lifeline.services.sessions.config import console_limits
 from lifeline.services.sessions.records import iso, technician_subject
 from lifeline.store.org import User
 from lifeline.store.sessions import SupportSession, TechnicianPresence
+from lifeline.store.upsert import insert_if_missing
 
 #: Console requests touch `last_activity_at` at most this often: enough for minute-based Away.
 ACTIVITY_TOUCH_INTERVAL = timedelta(seconds=15)
@@ -44,12 +45,21 @@ async def active_session_count(db: AsyncSession, technician_id: int) -> int:
 
 
 async def presence_row(db: AsyncSession, technician_id: int, now: datetime) -> TechnicianPresence:
+    """The technician's row, created on first use.
+
+    A console's first requests (its websocket and its state fetch) arrive together and
+    both find no row; the insert skips a conflicting row instead of failing the loser
+    with an IntegrityError (which closed its websocket), and both then read the same row.
+    """
     row = await db.get(TechnicianPresence, technician_id)
-    if row is None:
-        row = TechnicianPresence(technician_id=technician_id, chosen_status="available", status="offline",
-                                 last_activity_at=now, idle_since=now, updated_at=now)
-        db.add(row)
-    return row
+    if row is not None:
+        return row
+    await insert_if_missing(db, TechnicianPresence, "technician_id", {
+        "technician_id": technician_id, "chosen_status": TechnicianStatus.AVAILABLE.value,
+        "status": TechnicianStatus.OFFLINE.value, "last_activity_at": now, "idle_since": now, "updated_at": now})
+    created = await db.get(TechnicianPresence, technician_id)
+    assert created is not None  # inserted above, or by the concurrent request that won
+    return created
 
 
 async def effective_status(db: AsyncSession, user: User, row: TechnicianPresence | None, now: datetime) -> TechnicianStatus:
@@ -99,14 +109,14 @@ async def touch_activity(db: AsyncSession, bus: Bus, user: User, *, now: datetim
     if row is not None and row.logged_in_at is not None and now - row.last_activity_at < ACTIVITY_TOUCH_INTERVAL:
         return
     row = row or await presence_row(db, user.id, now)
+    announced = row.status  # what the other consoles were last told
     if row.logged_in_at is None or row.status == TechnicianStatus.OFFLINE.value:
         row.logged_in_at = now
         row.idle_since = now
         row.status = row.chosen_status  # back from (auto-)logout: not offline, or the status below stays so
     row.last_activity_at = now
-    new_status = (await effective_status(db, user, row, now)).value
-    if new_status != row.status:
-        row.status = new_status
+    row.status = (await effective_status(db, user, row, now)).value
+    if row.status != announced:  # includes Offline → online, so transfer dialogs elsewhere stay right
         _announce(db, bus, row, now)
     row.updated_at = now
     await db.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,19 @@ def test_channel_to_channel_transfer_reaches_the_source_and_the_target_queue(ser
     [returned] = verify_action(erin, lambda: erin.ok(f"/api/console/sessions/{lsid}/transfer", back),
                                expect=[("session", "transferred")])
     assert returned["from_channel_id"] == 2 and erin.get("/api/console/queue")["sessions"] == []
+
+
+def test_first_requests_race_for_the_presence_row_and_coming_back_online_is_announced(server: ServerProcess) -> None:
+    """Spec part1 §22: a console's first requests arrive together; Offline → online reaches the other consoles."""
+    group = create_tech_group(server, "Presence desk")
+    watcher, fresh = technician(server, group), technician(server, group)
+    with ThreadPoolExecutor(max_workers=8) as pool:  # the console page opens its socket and fetches at once
+        answers = list(pool.map(lambda _: fresh.client.get("/api/console/state"), range(8)))
+    assert [a.status_code for a in answers] == [200] * 8, [a.text for a in answers if a.status_code != 200]
+    fresh.ok("/api/console/presence", {"status": "offline"})
+    with watcher.ws() as ws:
+        ws.send(json.dumps({"op": "register"}))
+        receive_until(ws, lambda m: m["type"] == "state", "the console state")
+        fresh.get("/api/console/queue")  # any console request logs the technician back in
+        receive_until(ws, is_event("presence", "update", technician_id=fresh.account.id, status="available"),
+                      "the announcement that the technician is back online")
