@@ -185,9 +185,20 @@ def test_collaborator_joins_sees_and_chats(server: ServerProcess) -> None:
     lead, helper = technician(server, group), technician(server, group)
     helper.ok("/api/console/presence", {"status": "available"})
     lsid, customer = waiting_session(server, lead)
+    away = technician(server, group)
+    away.ok("/api/console/presence", {"status": "offline"})
+    elsewhere = technician(server, create_tech_group(server, "Collab elsewhere"))
+    elsewhere.ok("/api/console/presence", {"status": "available"})
+    session_seed(server, "set_permission", group_id=group, key="collaboration_invitations", allowed=True,
+                 option="specific", targets=[{"type": "tech_group", "id": group}])
     lead.ok(f"/api/console/sessions/{lsid}/pickup")
     assert helper.post(f"/api/console/sessions/{lsid}/chat", {"text": "not yet"}).status_code == 404
+    offered = {t["id"] for t in lead.get(f"/api/console/sessions/{lsid}/invite-targets")["technicians"]}
+    assert helper.account.id in offered  # not: yourself, the offline one, another group than the permission's
+    assert not offered & {lead.account.id, away.account.id, elsewhere.account.id}
     lead.ok(f"/api/console/sessions/{lsid}/invite", {"technician_id": helper.account.id})
+    assert helper.account.id not in {t["id"] for t in lead.get(f"/api/console/sessions/{lsid}/invite-targets")[
+        "technicians"]}  # already in the session
     again = lead.post(f"/api/console/sessions/{lsid}/invite", {"technician_id": helper.account.id})
     assert again.status_code == 409
     assert any(s["lsid"] == lsid for s in helper.get("/api/console/queue")["sessions"])

@@ -186,22 +186,48 @@ async def do_transfer(db: AsyncSession, bus: Bus, s: SupportSession, target: Tra
     await commit(db)
 
 
-async def do_invite_collaborator(db: AsyncSession, bus: Bus, s: SupportSession, user: User, invitee_id: int, *,
-                                 now: datetime) -> SessionParticipant:
-    grants = await load_permissions(db, user.tech_group_id)
-    grant = grants.get("collaboration_invitations")
-    invitee = await db.get(User, invitee_id)
-    if invitee is None or invitee.tech_group_id is None:
+async def _check_invitee(db: AsyncSession, s: SupportSession, user: User, grant: PermissionGrant | None,
+                         invitee: User, *, now: datetime) -> None:
+    """Raise unless `user` may invite `invitee` into `s` (`domain.transfer_rules.check_collaboration_invite`)."""
+    if invitee.tech_group_id is None:
         raise NotFound("No such technician.", field="invitee")
     already = await db.scalar(select(SessionParticipant.id).where(
-        SessionParticipant.session_id == s.id, SessionParticipant.user_id == invitee_id,
+        SessionParticipant.session_id == s.id, SessionParticipant.user_id == invitee.id,
         SessionParticipant.left_at.is_(None)))
     check_collaboration_invite(
         permission_option=grant.option if grant and grant.allowed else None,
         allowed_group_ids=grant.target_ids(TargetType.TECH_GROUP) if grant else frozenset(),
-        inviter_id=user.id, invitee_id=invitee_id, invitee_group_id=invitee.tech_group_id,
-        invitee_status=await effective_status(db, invitee, await db.get(TechnicianPresence, invitee_id), now),
+        inviter_id=user.id, invitee_id=invitee.id, invitee_group_id=invitee.tech_group_id,
+        invitee_status=await effective_status(db, invitee, await db.get(TechnicianPresence, invitee.id), now),
         session_is_active=s.status == SessionStatus.ACTIVE.value, already_participant=already is not None)
+
+
+async def invite_targets(db: AsyncSession, s: SupportSession, user: User, *, now: datetime) -> list[User]:
+    """The technicians `user` could invite into `s` right now: the Invite dialog lists only these.
+
+    The same check as `do_invite_collaborator`, so the dialog never offers someone the
+    invitation would refuse (another group under "specific groups", offline, already in).
+    """
+    grant = (await load_permissions(db, user.tech_group_id)).get("collaboration_invitations")
+    candidates = await db.scalars(select(User).where(
+        User.tech_group_id.is_not(None), User.enabled.is_(True)).order_by(User.name, User.id))
+    allowed: list[User] = []
+    for invitee in candidates:
+        try:
+            await _check_invitee(db, s, user, grant, invitee, now=now)
+        except (PermissionDenied, Conflict, NotFound):
+            continue
+        allowed.append(invitee)
+    return allowed
+
+
+async def do_invite_collaborator(db: AsyncSession, bus: Bus, s: SupportSession, user: User, invitee_id: int, *,
+                                 now: datetime) -> SessionParticipant:
+    grants = await load_permissions(db, user.tech_group_id)
+    invitee = await db.get(User, invitee_id)
+    if invitee is None:
+        raise NotFound("No such technician.", field="invitee")
+    await _check_invitee(db, s, user, grants.get("collaboration_invitations"), invitee, now=now)
     participant = SessionParticipant(session_id=s.id, user_id=invitee_id, role="collaborator", invited_by_id=user.id,
                                      invited_at=now, joined_at=now)
     db.add(participant)

@@ -198,6 +198,12 @@ def include_routes(app: FastAPI) -> None:
                                     comment=body.comment, grants=grants, actor=actor_of(t.user), now=services.now())
         return {"session": summary(s)}
 
+    @app.get("/api/console/sessions/{lsid}/invite-targets")
+    async def invite_targets(lsid: str, t: TechDep, db: DbDep, services: ServicesDep) -> dict[str, Any]:
+        s = await access_session_for_technician(db, t.user, lsid)
+        found = await lifecycle.invite_targets(db, s, t.user, now=services.now())
+        return {"technicians": [{"id": u.id, "name": u.name, "tech_group_id": u.tech_group_id} for u in found]}
+
     @app.post("/api/console/sessions/{lsid}/invite")
     async def invite(lsid: str, body: InviteBody, t: TechDep, db: DbDep, services: ServicesDep) -> dict[str, Any]:
         s = await access_session_for_technician(db, t.user, lsid)

@@ -19,6 +19,7 @@ export const consoleApi = {
   editFields: (lsid, body) => patch(`${base(lsid)}/fields`, body),
   transferTargets: (lsid) => get(`${base(lsid)}/transfer-targets`),
   transfer: (lsid, target, comment) => post(`${base(lsid)}/transfer`, { target, comment }),
+  inviteTargets: (lsid) => get(`${base(lsid)}/invite-targets`),
   invite: (lsid, technicianId) => post(`${base(lsid)}/invite`, { technician_id: technicianId }),
   inviteExternal: (lsid, email, name) => post(`${base(lsid)}/invite-external`, { email, name }),
   survey: (lsid) => get(`${base(lsid)}/survey`),

@@ -54,12 +54,12 @@ export async function transferDialog(session) {
   });
 }
 
-// Collaboration: the technician list comes from the transfer picker's candidates (all enabled
-// technicians); the server applies the invitation rules and says why if one is refused.
+// Collaboration: only the technicians the server would accept (Send collaboration invitations
+// permission, online, not already in the session); it still checks again when the invitation is sent.
 export async function inviteDialog(session) {
-  const found = await consoleApi.transferTargets(session.lsid);
-  const people = (found.technician || []).filter((t) => t.id !== state.me.id && t.id !== session.technician_id)
-    .map((t) => ({ ...t, kind: "technician" }));
+  const found = await consoleApi.inviteTargets(session.lsid);
+  const people = found.technicians.map((t) => ({ ...t, kind: "technician" }));
+  for (const t of people) state.names.technician[t.id] = t.name;
   const pick = picker(people, "invite-target");
   return openDialog({
     title: "Invite technician",
