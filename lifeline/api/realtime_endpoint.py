@@ -1,14 +1,18 @@
 """The real-time state API websocket `/nw` (spec api-reporting-realtime §4) and its hub.
 
 One `RealtimeHub` per server process listens to the bus (session, technician,
-presence, organization and API-attribute subjects). Any event marks the model
-dirty; the flush task then re-reads the live state (`load_live_state`), builds
-the tables (`realtime_model.build_snapshot`) and sends each integration the
-`TableDiffer` difference between what it has and the new snapshot. Many
-events in a burst cost one snapshot; integrations that already share a
-snapshot share the encoded message too, so 1000 subscribers cost one diff per
-distinct table list, not 1000. A periodic refresh catches changes that
-publish no event.
+presence, organization and API-attribute subjects). Each event is noted by the
+hub's `ModelSource` (which session it touched) and wakes the flush task, which
+re-reads only what changed (`realtime_source.py`) and sends each integration
+the `TableDiffer` difference between what it has and the new snapshot. Events
+arriving while a flush runs are folded into the next one.
+
+Every subscribed integration holds the same snapshot object: a newcomer gets
+the full copy of the hub's current snapshot (encoded once per table list, and
+shared by everyone subscribing before the next flush), and the next flush
+brings everybody forward together. So one flush costs one diff and one
+encoding per distinct table list, however many integrations listen. A
+periodic refresh catches presence changes that publish no event.
 
 Each connection owns a send queue drained by its own task; an integration
 whose backlog passes `BACKLOG_MAX_MESSAGES` or `BACKLOG_MAX_BYTES` is closed
@@ -27,7 +31,6 @@ from starlette.responses import PlainTextResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from lifeline.api.bearer import account_for_bearer
-from lifeline.api.realtime_model import build_snapshot
 from lifeline.api.realtime_protocol import (
     BACKLOG_MAX_BYTES,
     BACKLOG_MAX_MESSAGES,
@@ -53,17 +56,18 @@ from lifeline.api.realtime_protocol import (
     split_frames,
     subscribe_response,
 )
+from lifeline.api.realtime_source import ModelSource
 from lifeline.services.context import Services
-from lifeline.services.integration.live_state import load_live_state
 from lifeline.services.integration.nodes import public_hostname
 
 log = logging.getLogger(__name__)
 
 #: Subjects whose events can change the model. `relay.*` (screen frames) is deliberately absent.
 WATCHED_SUBJECTS = ("session.>", "technician.>", "presence", "presence.>", "org", "api.>")
-#: Events arriving within this window are folded into one snapshot.
-DEBOUNCE_S = 0.02
-#: Re-read the model this often even without events (presence time-outs publish nothing).
+#: Events arriving within this window after the first are folded into one flush. Small: a flush
+#: reads only what changed, and events arriving while one runs are folded into the next anyway.
+DEBOUNCE_S = 0.002
+#: Re-read the people part this often even without events (presence time-outs publish nothing).
 REFRESH_S = 5.0
 
 
@@ -105,8 +109,11 @@ class RealtimeHub:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.source: ModelSource | None = None
         self.integrations: set[Integration] = set()
-        self.snapshot: Snapshot = {}
+        # What every subscribed integration has; None when nobody listens (then it is not kept up to date).
+        self.snapshot: Snapshot | None = None
+        self.full_copies: dict[tuple[str, ...], list[bytes]] = {}  # of `snapshot`, per table list
         self.dirty = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.subscriptions: list[Any] = []
@@ -114,6 +121,7 @@ class RealtimeHub:
 
     async def start(self, services: Services) -> None:
         self.services = services
+        self.source = ModelSource(site_name=public_hostname(services))
         for subject in WATCHED_SUBJECTS:
             self.subscriptions.append(await services.bus.subscribe(subject, self._on_event))
         self.tasks.append(asyncio.create_task(self._flush_forever()))
@@ -127,13 +135,14 @@ class RealtimeHub:
                 await task
 
     async def _on_event(self, subject: str, payload: bytes) -> None:
+        assert self.source is not None
+        self.source.note(subject)
         self.dirty.set()
 
     async def read_snapshot(self) -> Snapshot:
-        assert self.services is not None
+        assert self.services is not None and self.source is not None
         async with self.services.db.session() as db:
-            state = await load_live_state(db)
-        return build_snapshot(state, site_name=public_hostname(self.services))
+            return await self.source.read(db)
 
     async def _flush_forever(self) -> None:
         while True:
@@ -147,10 +156,12 @@ class RealtimeHub:
                 log.exception("real-time flush failed")
 
     async def flush(self) -> None:
-        if not self.integrations:
-            return
         async with self.lock:
+            if not self.integrations:
+                self.snapshot = None  # nobody to keep up to date; the source keeps noting events
+                return
             current = await self.read_snapshot()
+            # Everyone holds `self.snapshot`; the key still includes the snapshot's identity in case one does not.
             shared: dict[tuple[int, tuple[str, ...]], list[bytes]] = {}
             for integration in list(self.integrations):
                 key = (id(integration.snapshot), integration.differ.tables)
@@ -162,15 +173,21 @@ class RealtimeHub:
                 elif shared[key]:
                     integration.send(shared[key])
             self.snapshot = current
+            self.full_copies = {}
 
     async def subscribe(self, integration: Integration, limit: int) -> bool:
-        """Register and queue the full copy; False when the integration limit is reached."""
+        """Register and queue the full copy of the shared snapshot; False when the integration limit is reached."""
         async with self.lock:
             if len(self.integrations) >= limit:
                 return False
-            current = await self.read_snapshot()
-            integration.snapshot = current
-            integration.send(frames_of(integration.differ.full_copy(current)))
+            if self.snapshot is None:
+                self.snapshot = await self.read_snapshot()
+                self.full_copies = {}
+            tables = integration.differ.tables
+            if tables not in self.full_copies:
+                self.full_copies[tables] = frames_of(integration.differ.full_copy(self.snapshot))
+            integration.snapshot = self.snapshot
+            integration.send(self.full_copies[tables])
             self.integrations.add(integration)
             return True
 

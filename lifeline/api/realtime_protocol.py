@@ -428,6 +428,10 @@ class TableDiffer:
     the model's lifetime). No change, no message. Tables and ids come out in catalog order and ascending
     id order, so equal inputs give byte-identical output.
 
+    Rows are compared by value, except that a row that is the very same object in both snapshots is skipped
+    without encoding: producers that rebuild only what changed and share the rest keep the diff cheap.
+    Such producers must therefore never mutate a row in place.
+
     Known limit: a column that disappears from a row can't be expressed as an
     update (the wire format has no "unset"); it is ignored here, and rows should keep their column sets.
     """
@@ -455,6 +459,8 @@ class TableDiffer:
             before = previous.get(table, {})
             after = current.get(table, {})
             for row_id in sorted(after):
+                if before.get(row_id) is after[row_id]:
+                    continue  # the very same row object: unchanged by construction, nothing to encode
                 new_row = encode_row(table, after[row_id])
                 if row_id not in before:
                     insert.setdefault(table, {})[encode_row_id(row_id)] = new_row
