@@ -214,6 +214,23 @@ class PresenceChanged(_Model):
     at: datetime
 
 
+class QueuePosition(_Model):
+    """Ephemeral, to one waiting customer only: their place or estimated wait after a session ahead left.
+
+    The values are the `waiting` block of the customer's state (`message`: `queue_position`,
+    `estimated_wait` or null).
+    """
+
+    id: None = None
+    type: Literal["queue"] = "queue"
+    op: Literal["position"] = "position"
+    session_id: int
+    lsid: str
+    message: Literal["queue_position", "estimated_wait"] | None
+    queue_position: int | None
+    estimated_wait_s: int | None
+
+
 STORED_EVENT_MODELS: dict[tuple[str, str], type[_SessionEvent]] = {
     ("session", "created"): SessionCreated,
     ("session", "status"): SessionStatusChanged,
@@ -240,6 +257,8 @@ def validate_event(payload: dict[str, Any]) -> BaseModel:
         return Typing.model_validate(payload)
     if payload.get("type") == "presence":
         return PresenceChanged.model_validate(payload)
+    if payload.get("type") == "queue":
+        return QueuePosition.model_validate(payload)
     model = STORED_EVENT_MODELS.get((str(kind[0]), str(kind[1])))
     if model is None:
         raise ValueError(f"unknown event {kind[0]}/{kind[1]}")

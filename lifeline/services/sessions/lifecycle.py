@@ -32,6 +32,7 @@ from lifeline.services.auth import hash_token
 from lifeline.services.sessions.arrival import plan_channel_jobs, queue_or_start
 from lifeline.services.sessions.config import console_limits, load_permissions, read_settings
 from lifeline.services.sessions.presence import active_session_count, effective_status
+from lifeline.services.sessions.queue_positions import QueueAddress, announce_positions
 from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event
 from lifeline.services.sessions.routing import any_available, channel_candidates
 from lifeline.services.sessions.transitions import after_status, apply_status, change_status
@@ -161,6 +162,8 @@ async def do_transfer(db: AsyncSession, bus: Bus, s: SupportSession, target: Tra
     old = SessionStatus(s.status)
     source = {"from_technician_id": s.technician_id, "from_channel_id": s.channel_id,
               "from_tech_group_id": s.tech_group_id}
+    left = QueueAddress(s.technician_id, s.channel_id, s.tech_group_id)
+    waited_since = s.waiting_at
     apply_status(s, SessionStatus.TRANSFERRING, now)
     s.previous_technician_id = s.technician_id or s.previous_technician_id
     if target.kind is TransferTargetKind.TECHNICIAN:
@@ -183,6 +186,8 @@ async def do_transfer(db: AsyncSession, bus: Bus, s: SupportSession, target: Tra
     await after_status(db, s, old, first_activation=False,
                        to_technician=target.kind is TransferTargetKind.TECHNICIAN, now=now)
     await plan_channel_jobs(db, s, now)
+    if old is SessionStatus.WAITING:  # auto-transfer, or a waiting session sent elsewhere
+        await announce_positions(db, bus, s, left, waited_since)
     await commit(db)
 
 

@@ -22,6 +22,7 @@ from lifeline.domain.session_state import (
     check_transition,
 )
 from lifeline.services.sessions import post_to_url
+from lifeline.services.sessions.queue_positions import QueueAddress, announce_positions
 from lifeline.services.sessions.records import Audience, SessionActor, record_event
 from lifeline.services.sessions.schedule import JobKind, cancel_jobs, plan_deadline
 from lifeline.store.sessions import SessionEvent, SupportSession
@@ -77,10 +78,14 @@ async def change_status(
 ) -> SessionEvent:
     old = SessionStatus(s.status)
     first_activation = new is SessionStatus.ACTIVE and s.first_picked_up_at is None
+    waited_since = s.waiting_at
     apply_status(s, new, now, reason)
     data: dict[str, Any] = {"old_status": old.value, "status": s.status,
                             "close_reason": s.close_reason, "redirect_url": redirect_url}
     row = await record_event(db, bus, s, type="session", op="status", audience=Audience.QUEUE, actor=actor,
                              now=now, data=data, with_summary=True)
     await after_status(db, s, old, first_activation=first_activation, to_technician=False, now=now)
+    if old is SessionStatus.WAITING and new is not SessionStatus.WAITING:
+        await announce_positions(db, bus, s, QueueAddress(s.technician_id, s.channel_id, s.tech_group_id),
+                                 waited_since)
     return row

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from lifeline.protocol.session_events import validate_event
+
 from tests.support.accounts import create_tech_group
 from tests.support.servers import ServerProcess, running_server
 from tests.support.sessions import Customer, Tech, enter_pin, is_event, receive_until, session_seed, technician
@@ -127,3 +129,31 @@ def test_first_requests_race_for_the_presence_row_and_coming_back_online_is_anno
         fresh.get("/api/console/queue")  # any console request logs the technician back in
         receive_until(ws, is_event("presence", "update", technician_id=fresh.account.id, status="available"),
                       "the announcement that the technician is back online")
+
+
+def test_waiting_customers_are_told_their_new_place_when_someone_ahead_leaves(server: ServerProcess) -> None:
+    """Spec part1 §15: "You are number N in the queue" follows the queue without the page polling."""
+    group = create_tech_group(server, "Queue desk")
+    token = session_seed(server, "assign_channel", channel_id=3, group_id=group)["public_token"]
+    tech = technician(server, group)
+
+    def enter() -> Customer:
+        response = server.client().post(f"/api/customer/channel/{token}", json={"name": "Queued"})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        return Customer(server.client(), body["lsid"], body["token"], server)
+
+    first, second, third = enter(), enter(), enter()
+    assert third.state()["waiting"]["queue_position"] == 3
+    with second.ws() as second_ws, third.ws() as third_ws:
+        for ws in (second_ws, third_ws):
+            ws.send(json.dumps({"op": "register"}))
+            receive_until(ws, lambda m: m["type"] == "state", "the customer state")
+        tech.ok(f"/api/console/sessions/{first.lsid}/pickup")
+        for ws, place in ((second_ws, 1), (third_ws, 2)):
+            message, _ = receive_until(ws, is_event("queue", "position"), "the new queue position")
+            validate_event(message["event"])
+            assert (message["event"]["queue_position"], message["event"]["message"]) == (place, "queue_position")
+        assert second.post("/close").status_code == 200  # a customer giving up moves the ones behind forward
+        message, _ = receive_until(third_ws, is_event("queue", "position"), "the position after a close")
+        assert message["event"]["queue_position"] == 1 and message["event"]["lsid"] == third.lsid

@@ -9,9 +9,9 @@ import { ChatView } from "/static/customer/chat.js";
 import { card, endedView, surveyView, termsView, waitingText } from "/static/customer/views.js";
 import { LiveSocket } from "/static/console/socket.js";
 
-// While waiting, nothing tells this page when sessions ahead of it leave the queue, so the
-// position is re-read this often.
-const WAITING_REFRESH_MS = 10_000;
+// While waiting, `queue/position` events bring the new place when a session ahead leaves; this
+// slow re-read is only the fallback (a dropped socket, or far back in a very long queue).
+const WAITING_REFRESH_MS = 60_000;
 
 const root = document.getElementById("cu-session");
 const lsid = root.dataset.lsid;
@@ -139,6 +139,13 @@ function onEvent(event) {
   switch (event.type) {
     case "chat": ensureChat().add(event); break;
     case "typing": if (chat) chat.typing(event); break;
+    case "queue": // only this customer's own place (services/sessions/queue_positions.py)
+      if (current && current.status === "waiting") {
+        current.waiting = { message: event.message, queue_position: event.queue_position,
+          estimated_wait_s: event.estimated_wait_s };
+        ensureChat().setStatus(waitingText(current.waiting), { chat: current.chat_enabled });
+      }
+      break;
     case "session":
       if (event.redirect_url) redirectUrl = event.redirect_url;
       refresh();
