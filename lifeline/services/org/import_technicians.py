@@ -49,14 +49,7 @@ async def _import_row(
             user = await add_technician(
                 session,
                 group_id=row.tech_group_id,
-                profile=Profile(
-                    name=row.name,
-                    email=row.email,
-                    nickname=row.nickname,
-                    sso_id=row.sso_id,
-                    description=row.description,
-                    enabled=row.enabled,
-                ),
+                profile=Profile.of(row),
                 password=row.password,
                 standard_license=bool(row.standard_license),
                 mobile_license=bool(row.mobile_license),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +36,28 @@ from lifeline.store.org import NAME_MAX, Account, User
 STRENGTH_OF_SETTING = {"good": Strength.GOOD, "strong": Strength.STRONG, "excellent": Strength.EXCELLENT}
 
 
+class ProfileFields(Protocol):
+    """Anything that names the Organization-tab fields as `Profile` does: a request body, an import row."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def nickname(self) -> str | None: ...
+
+    @property
+    def sso_id(self) -> str | None: ...
+
+    @property
+    def description(self) -> str | None: ...
+
+    @property
+    def enabled(self) -> bool | None: ...
+
+
 @dataclass
 class Profile:
     """The Organization-tab fields every user has; `None` = leave unchanged (on edits)."""
@@ -45,6 +68,18 @@ class Profile:
     sso_id: str | None = None
     description: str | None = None
     enabled: bool | None = None
+
+    @classmethod
+    def of(cls, fields: ProfileFields) -> Profile:
+        """The profile part of a request body or import row, which name their fields as `Profile` does."""
+        return cls(
+            name=fields.name,
+            email=fields.email,
+            nickname=fields.nickname,
+            sso_id=fields.sso_id,
+            description=fields.description,
+            enabled=fields.enabled,
+        )
 
     def cleaned(self) -> Profile:
         return Profile(

@@ -19,7 +19,7 @@ from lifeline.web.admin_api.common import (
     OrgTab,
     Out,
     Password,
-    audit_actor,
+    acting,
 )
 from lifeline.web.deps import DbDep, ServicesDep
 
@@ -120,19 +120,11 @@ async def create_admin(body: AdminIn, signed: OrgTab, db: DbDep, services: Servi
         db,
         services.bus,
         role=body.role,
-        profile=Profile(
-            name=body.name,
-            email=body.email,
-            nickname=body.nickname,
-            sso_id=body.sso_id,
-            description=body.description,
-            enabled=body.enabled,
-        ),
+        profile=Profile.of(body),
         password=body.password,
         admin_group_id=body.admin_group_id,
         has_technician_seat=body.has_technician_seat,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
         now=services.now(),
     )
     return await _out(db, user)
@@ -149,17 +141,9 @@ async def update_admin(
         db,
         services.bus,
         user_id,
-        profile=Profile(
-            name=body.name,
-            email=body.email,
-            nickname=body.nickname,
-            sso_id=body.sso_id,
-            description=body.description,
-            enabled=body.enabled,
-        ),
+        profile=Profile.of(body),
         has_technician_seat=body.has_technician_seat,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return await _out(db, user)
 
@@ -172,8 +156,7 @@ async def set_admin_group(
         services.bus,
         user_id,
         admin_group_id=body.admin_group_id,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return await _out(db, user)
 
@@ -186,24 +169,19 @@ async def set_admin_password(
         services.bus,
         user_id,
         password=body.password,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
         now=services.now(),
     )
     return await _out(db, user)
 
 
 async def reset_admin_2sv(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> AdminOut:
-    user = await admins.do_reset_admin_2sv(
-        db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    user = await admins.do_reset_admin_2sv(db, services.bus, user_id, **acting(signed))
     return await _out(db, user)
 
 
 async def delete_admin(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await admins.do_delete_admin(
-        db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await admins.do_delete_admin(db, services.bus, user_id, **acting(signed))
 
 
 async def create_admin_group(
@@ -219,8 +197,7 @@ async def create_admin_group(
         rights_mode=body.rights_mode.value,
         grants=[g.value for g in body.grants],
         command_center_only=body.command_center_only,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return _group_out(group)
 
@@ -242,8 +219,7 @@ async def update_admin_group(
         rights_mode=None if body.rights_mode is None else body.rights_mode.value,
         grants=None if body.grants is None else [g.value for g in body.grants],
         command_center_only=body.command_center_only,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return _group_out(group)
 
@@ -256,13 +232,10 @@ async def move_admin_group(
         services.bus,
         group_id,
         new_parent_id=body.parent_id,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return _group_out(group)
 
 
 async def delete_admin_group(group_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await admin_groups.do_delete_admin_group(
-        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await admin_groups.do_delete_admin_group(db, services.bus, group_id, **acting(signed))

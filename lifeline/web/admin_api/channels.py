@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lifeline.services.org import channels
-from lifeline.web.admin_api.common import Body, ChannelsTab, Description, Name, Out, audit_actor
+from lifeline.web.admin_api.common import Body, ChannelsTab, Description, Name, Out, acting
 from lifeline.web.deps import DbDep, ServicesDep
 
 
@@ -51,7 +51,6 @@ async def update_channel(
         channel_id,
         name=body.name,
         description=body.description,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return next(o for o in await list_channels(signed, db, services) if o.id == channel.id)

@@ -10,11 +10,12 @@ services' job, so the CLI gets them too.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from lifeline.domain.authorization import Actor
 from lifeline.domain.roles import AdminTab
 from lifeline.services.audit import AuditActor
 from lifeline.services.org.common import require_tab
@@ -46,6 +47,16 @@ class Changed(Out):
 
 def audit_actor(signed: SignedIn) -> AuditActor:
     return AuditActor(user_id=signed.user.id, name=signed.user.name, ip=signed.ip)
+
+
+class Acting(TypedDict):
+    actor: Actor
+    audit_actor: AuditActor
+
+
+def acting(signed: SignedIn) -> Acting:
+    """The caller as every `do_*` action takes it (who decides, who is audited): `**acting(signed)`."""
+    return {"actor": signed.actor, "audit_actor": audit_actor(signed)}
 
 
 def tab_gate(*tabs: AdminTab) -> Callable[[SignedIn], Awaitable[SignedIn]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lifeline.services.org import computer_groups
 from lifeline.store.org import ComputerGroup
-from lifeline.web.admin_api.common import Body, ComputersTab, Description, Id, Name, Out, audit_actor
+from lifeline.web.admin_api.common import Body, ComputersTab, Description, Id, Name, Out, acting
 from lifeline.web.deps import DbDep, ServicesDep
 
 
@@ -42,8 +42,7 @@ async def create_computer_group(
             tech_group_id=body.tech_group_id,
             name=body.name,
             description=body.description,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
@@ -63,8 +62,7 @@ async def update_computer_group(
             name=body.name,
             description=body.description,
             enabled=body.enabled,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
@@ -72,6 +70,4 @@ async def update_computer_group(
 async def delete_computer_group(
     group_id: int, signed: ComputersTab, db: DbDep, services: ServicesDep
 ) -> None:
-    await computer_groups.do_delete_computer_group(
-        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await computer_groups.do_delete_computer_group(db, services.bus, group_id, **acting(signed))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lifeline.services.org import external_techs
 from lifeline.store.org import ExternalTechGroup, ExternalTechnician
-from lifeline.web.admin_api.common import Body, Description, Email, Name, OrgTab, Out, audit_actor
+from lifeline.web.admin_api.common import Body, Description, Email, Name, OrgTab, Out, acting
 from lifeline.web.deps import DbDep, ServicesDep
 
 
@@ -62,8 +62,7 @@ async def create_external_group(
             services.bus,
             name=body.name,
             description=body.description,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
@@ -79,16 +78,13 @@ async def update_external_group(
             name=body.name,
             description=body.description,
             enabled=body.enabled,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
 
 async def delete_external_group(group_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await external_techs.do_delete_external_group(
-        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await external_techs.do_delete_external_group(db, services.bus, group_id, **acting(signed))
 
 
 async def add_external_technician(
@@ -101,8 +97,7 @@ async def add_external_technician(
             group_id,
             name=body.name,
             email=body.email,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
@@ -118,8 +113,7 @@ async def update_external_technician(
             name=body.name,
             email=body.email,
             enabled=body.enabled,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
@@ -127,6 +121,4 @@ async def update_external_technician(
 async def delete_external_technician(
     member_id: int, signed: OrgTab, db: DbDep, services: ServicesDep
 ) -> None:
-    await external_techs.do_delete_external_technician(
-        db, services.bus, member_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await external_techs.do_delete_external_technician(db, services.bus, member_id, **acting(signed))

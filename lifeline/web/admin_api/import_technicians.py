@@ -9,7 +9,7 @@ from fastapi import File, Form, UploadFile
 from lifeline.domain.csv_import import MAX_IMPORT_BYTES, format_of_filename
 from lifeline.errors import InvalidInput
 from lifeline.services.org.import_technicians import do_import_technicians
-from lifeline.web.admin_api.common import ImportTab, Out, audit_actor
+from lifeline.web.admin_api.common import ImportTab, Out, acting
 from lifeline.web.deps import DbDep, ServicesDep
 
 
@@ -46,8 +46,7 @@ async def import_technicians(
         data=data,
         file_format=file_format,
         global_group_id=tech_group_id,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
         now=services.now(),
     )
     rows = [ImportRowOut.model_validate(r) for r in results]

@@ -15,7 +15,7 @@ from lifeline.domain.roles import AdminTab
 from lifeline.domain.settings_catalog import Owner, SaveScope, settings_for
 from lifeline.services.org.common import require_tab
 from lifeline.services.settings import access_settings_owner, do_save_settings, get_settings
-from lifeline.web.admin_api.common import Body, Out, audit_actor
+from lifeline.web.admin_api.common import Body, Out, acting
 from lifeline.web.deps import DbDep, ServicesDep, SignedIn, SignedInDep
 
 TABS_OF_OWNER = {
@@ -99,12 +99,11 @@ async def save_settings(
     name = await _gate(signed, db, owner, owner_id, edit=True)
     await do_save_settings(
         db,
-        actor=signed.actor,
+        **acting(signed),
         owner=owner,
         owner_id=owner_id,
         values=body.values,
         scope=body.scope,
-        audit_actor=audit_actor(signed),
         bus=services.bus,
     )
     return await _out(db, owner, owner_id, name)

@@ -21,7 +21,7 @@ from lifeline.web.admin_api.common import (
     Name,
     OrgTab,
     Out,
-    audit_actor,
+    acting,
 )
 from lifeline.web.deps import DbDep, ServicesDep
 
@@ -94,8 +94,7 @@ async def create_tech_group(
         description=body.description,
         parent_id=body.parent_id,
         enabled=body.enabled,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return await _out(db, group)
 
@@ -114,8 +113,7 @@ async def update_tech_group(
         name=body.name,
         description=body.description,
         enabled=body.enabled,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return await _out(db, group)
 
@@ -128,16 +126,13 @@ async def move_tech_group(
         services.bus,
         group_id,
         new_parent_id=body.parent_id,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return await _out(db, group)
 
 
 async def delete_tech_group(group_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await tech_groups.do_delete_tech_group(
-        db, services.bus, group_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await tech_groups.do_delete_tech_group(db, services.bus, group_id, **acting(signed))
 
 
 async def assign_channel(
@@ -149,8 +144,7 @@ async def assign_channel(
         channel_id,
         group_id=group_id,
         assigned=body.assigned,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return Changed(changed=changed)
 
@@ -164,8 +158,7 @@ async def assign_admin(
         admin_id,
         group_id=group_id,
         assigned=body.assigned,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return await get_tech_group(group_id, signed, db)
 
@@ -181,11 +174,10 @@ async def save_permissions(
 ) -> PermissionsOut:
     grants = await do_save_permissions(
         db,
-        actor=signed.actor,
+        **acting(signed),
         group_id=group_id,
         values=body.permissions,
         scope=body.scope,
-        audit_actor=audit_actor(signed),
         bus=services.bus,
     )
     return PermissionsOut(tech_group_id=group_id, permissions={k: g.as_dict() for k, g in grants.items()})

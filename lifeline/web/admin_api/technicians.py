@@ -20,7 +20,7 @@ from lifeline.web.admin_api.common import (
     OrgTab,
     Out,
     Password,
-    audit_actor,
+    acting,
 )
 from lifeline.web.deps import DbDep, ServicesDep
 
@@ -98,20 +98,12 @@ async def create_technician(
         db,
         services.bus,
         group_id=body.group_id,
-        profile=Profile(
-            name=body.name,
-            email=body.email,
-            nickname=body.nickname,
-            sso_id=body.sso_id,
-            description=body.description,
-            enabled=body.enabled,
-        ),
+        profile=Profile.of(body),
         password=body.password,
         standard_license=body.standard_license,
         mobile_license=body.mobile_license,
         never_auto_start=body.never_auto_start,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
         now=services.now(),
     )
     return _out(user)
@@ -128,19 +120,11 @@ async def update_technician(
         db,
         services.bus,
         user_id,
-        profile=Profile(
-            name=body.name,
-            email=body.email,
-            nickname=body.nickname,
-            sso_id=body.sso_id,
-            description=body.description,
-            enabled=body.enabled,
-        ),
+        profile=Profile.of(body),
         standard_license=body.standard_license,
         mobile_license=body.mobile_license,
         never_auto_start=body.never_auto_start,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return _out(user)
 
@@ -154,8 +138,7 @@ async def move_technician(
             services.bus,
             user_id,
             group_id=body.group_id,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
         )
     )
 
@@ -169,8 +152,7 @@ async def set_password(
             services.bus,
             user_id,
             password=body.password,
-            actor=signed.actor,
-            audit_actor=audit_actor(signed),
+            **acting(signed),
             now=services.now(),
         )
     )
@@ -178,16 +160,12 @@ async def set_password(
 
 async def reset_2sv(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> TechnicianOut:
     return _out(
-        await technicians.do_force_2sv_reset(
-            db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
-        )
+        await technicians.do_force_2sv_reset(db, services.bus, user_id, **acting(signed))
     )
 
 
 async def delete_technician(user_id: int, signed: OrgTab, db: DbDep, services: ServicesDep) -> None:
-    await technicians.do_delete_technician(
-        db, services.bus, user_id, actor=signed.actor, audit_actor=audit_actor(signed)
-    )
+    await technicians.do_delete_technician(db, services.bus, user_id, **acting(signed))
 
 
 async def list_technician_channels(
@@ -212,7 +190,6 @@ async def set_technician_channel(
         channel_id,
         technician_id=user_id,
         excluded=not body.assigned,
-        actor=signed.actor,
-        audit_actor=audit_actor(signed),
+        **acting(signed),
     )
     return Changed(changed=changed)
