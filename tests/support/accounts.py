@@ -94,11 +94,15 @@ def post(client: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Respons
     return client.post(path, json=body, headers=csrf_headers(client))
 
 
+def sign_in(client: httpx.Client, email: str, password: str, app: str = "admin") -> httpx.Response:
+    """POST /api/auth/login as a browser would: the one sign-in request every test helper sends."""
+    return post(client, "/api/auth/login", {"email": email, "password": password, "app": app})
+
+
 def login(
     client: httpx.Client, account: Account, app: str = "admin", password: str | None = None
 ) -> httpx.Response:
-    return post(client, "/api/auth/login",
-                {"email": account.email, "password": password or account.password, "app": app})
+    return sign_in(client, account.email, password or account.password, app)
 
 
 def totp_code(secret: str, steps_ahead: int = 0) -> str:

@@ -1,6 +1,6 @@
 """Signed-in HTTP clients for the admin API tests: cookies and the CSRF header set like a browser's.
 
-`login` signs in through POST /api/auth/login and returns a client whose every
+`login` signs in through `accounts.sign_in` and returns a client whose every
 request carries `X-CSRF-Token` equal to its `ll_csrf` cookie (the double-submit
 pair `web/security.py` checks on unsafe requests).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.support.accounts import csrf_headers, sign_in
 from tests.support.servers import ServerProcess
 
 
@@ -19,9 +20,8 @@ def login(server: ServerProcess, email: str, password: str, *, app: str = "admin
     `contextlib.closing`.
     """
     client = server.client()
-    client.get("/healthz")  # receives the ll_csrf cookie
-    client.headers["X-CSRF-Token"] = client.cookies["ll_csrf"]
-    answer = client.post("/api/auth/login", json={"email": email, "password": password, "app": app})
+    client.headers.update(csrf_headers(client))  # every later request carries the header, as a browser's
+    answer = sign_in(client, email, password, app)
     if answer.status_code != 200 or answer.json().get("stage") != "full":
         client.close()
         raise AssertionError(f"sign-in of {email} did not complete: {answer.status_code} {answer.text}")
