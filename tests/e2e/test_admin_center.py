@@ -151,7 +151,7 @@ def test_master_admin_builds_tree_sets_permissions_and_settings(
     master = create_master_admin(server)
     sign_in(page, server, master["email"])
     expect(page.get_by_role("tab")).to_have_text(
-        ["Organization", "Settings", "Sessions", "Channels", "Computers", "Global Settings", "Audit log"])
+        ["Organization", "Settings", "Sessions", "Channels", "Computers", "Global Settings", "Audit log", "API accounts"])
 
     # Two Technician Groups from the Technicians root's context menu.
     for name in ("Tier 1", "Tier 2"):
