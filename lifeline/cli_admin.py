@@ -53,7 +53,7 @@ def _run(work: Callable[[AsyncSession, Bus], Awaitable[T]], as_json: bool) -> T:
     async def main() -> T:
         config = Config.from_env()
         db = Database(config.database_url)
-        bus = make_bus(config.bus_url)
+        bus = make_bus(config.bus_url, config.bus_prefix)
         await bus.start()
         try:
             async with db.session() as session:

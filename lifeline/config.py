@@ -28,6 +28,9 @@ class Config:
 
     database_url: str
     bus_url: str | None
+    # Subjects on a shared NATS are namespaced, so two help desks (or two test clusters)
+    # on one NATS never hear each other's events.
+    bus_prefix: str = "lifeline"
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     public_url: str = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
@@ -55,6 +58,7 @@ class Config:
         return cls(
             database_url=normalise_database_url(database_url),
             bus_url=env.get("LIFELINE_BUS_URL") or None,
+            bus_prefix=env.get("LIFELINE_BUS_PREFIX") or "lifeline",
             host=host,
             port=port,
             public_url=env.get("LIFELINE_PUBLIC_URL", f"http://{host}:{port}").rstrip("/"),

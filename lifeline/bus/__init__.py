@@ -10,9 +10,9 @@ from lifeline.bus.local import LocalBus
 from lifeline.bus.nats import NatsBus
 
 
-def make_bus(url: str | None) -> Bus:
+def make_bus(url: str | None, prefix: str = "lifeline") -> Bus:
     """NATS when the operator gave `LIFELINE_BUS_URL`, otherwise in-process."""
-    return NatsBus(url) if url else LocalBus()
+    return NatsBus(url, prefix=prefix) if url else LocalBus()
 
 
 __all__ = ["Bus", "Handler", "LocalBus", "NatsBus", "Subscription", "make_bus", "subject_matches"]

@@ -36,9 +36,13 @@ class NatsSubscription:
 
 
 class NatsBus:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, prefix: str = "lifeline") -> None:
         self.url = url
+        self.prefix = prefix
         self.client: Client | None = None
+
+    def _wire(self, subject: str) -> str:
+        return f"{self.prefix}.{subject}"
 
     async def start(self) -> None:
         async def on_error(exc: Exception) -> None:
@@ -63,16 +67,18 @@ class NatsBus:
 
     async def publish(self, subject: str, payload: bytes) -> None:
         try:
-            await self._client().publish(subject, payload)
+            await self._client().publish(self._wire(subject), payload)
         except NatsError as exc:
             raise TransportError(f"publish to {subject} failed: {exc}") from exc
 
     async def subscribe(self, subject: str, handler: Handler) -> NatsSubscription:
+        strip = len(self.prefix) + 1
+
         async def on_message(msg: Any) -> None:
-            await handler(msg.subject, msg.data)
+            await handler(msg.subject[strip:], msg.data)
 
         inner = await self._client().subscribe(
-            subject, cb=on_message, pending_msgs_limit=PENDING_MESSAGES_LIMIT,
+            self._wire(subject), cb=on_message, pending_msgs_limit=PENDING_MESSAGES_LIMIT,
             pending_bytes_limit=PENDING_BYTES_LIMIT,
         )
         return NatsSubscription(inner)

@@ -49,7 +49,7 @@ def create_app(config: Config | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = Services(config=config, db=Database(config.database_url), bus=make_bus(config.bus_url))
+        services = Services(config=config, db=Database(config.database_url), bus=make_bus(config.bus_url, config.bus_prefix))
         await services.bus.start()
         app.state.services = services
         for hook in app.state.startup_hooks:

@@ -92,6 +92,8 @@ def base_env(database_url: str, var_dir: Path, **overrides: str) -> dict[str, st
     env.update(
         LIFELINE_DATABASE_URL=database_url,
         LIFELINE_VAR_DIR=str(var_dir),
+        # One NATS namespace per test cluster: concurrent clusters never hear each other.
+        LIFELINE_BUS_PREFIX=f"lltest{uuid.uuid4().hex[:10]}",
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)
