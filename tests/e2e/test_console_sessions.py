@@ -441,6 +441,8 @@ def test_hold_notes_urls_invitations_replies_file_and_status(
     vendor.get_by_label("Message").press("Enter")
     expect(customer.locator(".cu-msg", has_text="firmware 2.1")).to_be_visible(timeout=WAIT_MS)
     expect(ws.locator(".tc-msg", has_text="firmware 2.1")).to_be_visible(timeout=WAIT_MS)
+    expect(vendor.locator("#ext-chat .cu-msg", has_text="firmware 2.1")).to_be_visible(timeout=WAIT_MS)
+    expect(vendor.locator("#ext-status")).to_have_text("Active")  # live over /ws/external, no polling
     again = actors.page()
     again.goto(join_url)
     expect(again.locator("#ext-error")).to_be_visible(timeout=WAIT_MS)

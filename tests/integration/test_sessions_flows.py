@@ -7,16 +7,19 @@ link, and collaborators.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
 
 import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.support.accounts import create_master_admin, create_tech_group, create_user, save_group_settings
 from tests.support.clients import login
 from tests.support.servers import ServerProcess, running_server
-from tests.support.sessions import Tech, enter_pin, session_seed, technician
+from tests.support.sessions import Tech, enter_pin, is_event, receive_until, session_seed, technician
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +176,19 @@ def test_external_technician_joins_once_by_link_and_chats(server: ServerProcess)
     chat = [e for e in tech.get(f"/api/console/sessions/{lsid}")["events"] if e["type"] == "chat"]
     assert [(c["author"], c["actor"]["name"], c["text"]) for c in chat] == [("external", "Xena", "Xena here")]
     assert any(e["type"] == "chat" and e["author"] == "external" for e in customer.state()["history"])
+    with connect(f"{server.url.replace('http://', 'ws://')}/ws/external/{lsid}?token={access}") as ws:
+        ws.send(json.dumps({"op": "register"}))
+        opening, _ = receive_until(ws, lambda m: m["type"] == "state", "the external technician's state")
+        assert [e["text"] for e in opening["state"]["events"] if e["type"] == "chat"] == ["Xena here"]
+        tech.ok(f"/api/console/sessions/{lsid}/notes", {"text": "admin password: hunter2"})
+        tech.ok(f"/api/console/sessions/{lsid}/chat", {"text": "welcome Xena"})
+        _, before = receive_until(ws, is_event("chat", "message", text="welcome Xena"), "the technician's line")
+        assert not [m for m in before if m["type"] == "event" and m["event"]["type"] == "note"]  # notes stay inside
+    with pytest.raises(InvalidStatus):
+        connect(f"{server.url.replace('http://', 'ws://')}/ws/external/{lsid}?token=wrong").close()
     detail = outsider.get(f"/api/external/sessions/{lsid}", headers=headers).json()
     assert any(p["role"] == "external" and p["joined_at"] for p in detail["participants"])
+    assert detail["notes"] == "" and not [e for e in detail["events"] if e["type"] == "note"]
     tech.ok(f"/api/console/sessions/{lsid}/close")
     assert outsider.post(f"/api/external/sessions/{lsid}/chat", json={"text": "late"},
                          headers=headers).status_code in (404, 409)

@@ -28,6 +28,10 @@ from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSes
 
 REPLAY_LIMIT = 1000  # more missed events than this: the client re-registers instead (a fresh state is cheaper)
 CUSTOMER_HIDDEN_KEYS = ("session", "comment", "api_account")  # internal data a customer page never receives
+# An external technician (part2 §10) follows the chat (technicians-only lines included: they work
+# as a technician) and the session's status and participants; never notes, nor a transfer's comment.
+EXTERNAL_EVENT_TYPES = ("chat", "session", "participant")
+EXTERNAL_HIDDEN_KEYS = ("comment", "api_account")
 
 
 async def newest_event_id(db: AsyncSession) -> int:
@@ -56,6 +60,19 @@ def customer_sees(session_id: int, route: dict[str, Any]) -> bool:
 
 def customer_view(event: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in event.items() if k not in CUSTOMER_HIDDEN_KEYS}
+
+
+def external_sees(session_id: int, route: dict[str, Any], event: dict[str, Any]) -> bool:
+    """Live filter of /ws/external; mirrors `_external_clause`."""
+    return route.get("session_id") == session_id and event.get("type") in EXTERNAL_EVENT_TYPES
+
+
+def external_view(event: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in event.items() if k not in EXTERNAL_HIDDEN_KEYS}
+
+
+def _external_clause(s: SupportSession) -> ColumnElement[bool]:
+    return and_(SessionEvent.session_id == s.id, SessionEvent.type.in_(EXTERNAL_EVENT_TYPES))
 
 
 def _technician_clause(scope: TechnicianScope) -> ColumnElement[bool]:
@@ -98,6 +115,11 @@ async def replay_for_customer(db: AsyncSession, s: SupportSession, after_id: int
     return None if events is None else [customer_view(e) for e in events]
 
 
+async def replay_for_external(db: AsyncSession, s: SupportSession, after_id: int) -> list[dict[str, Any]] | None:
+    events = await _replay(db, _external_clause(s), after_id)
+    return None if events is None else [external_view(e) for e in events]
+
+
 async def console_state(db: AsyncSession, user: User, now: datetime) -> dict[str, Any]:
     grants = await load_permissions(db, user.tech_group_id)
     presence = await db.get(TechnicianPresence, user.id)
@@ -114,18 +136,24 @@ async def console_state(db: AsyncSession, user: User, now: datetime) -> dict[str
     }
 
 
-async def session_detail(db: AsyncSession, s: SupportSession, *, for_customer: bool = False) -> dict[str, Any]:
+async def session_detail(db: AsyncSession, s: SupportSession, *, for_customer: bool = False,
+                         for_external: bool = False) -> dict[str, Any]:
+    """The session with its history, as a technician, the customer or an external technician may see it."""
     clause = SessionEvent.session_id == s.id
     if for_customer:
         clause = and_(clause, SessionEvent.audience != Audience.TECHNICIANS)
+    if for_external:
+        clause = _external_clause(s)
     rows = (await db.scalars(select(SessionEvent).where(clause).order_by(SessionEvent.id))).all()
     events = [wire_event(r, s.lsid) for r in rows]
     participants = (await db.scalars(
         select(SessionParticipant).where(SessionParticipant.session_id == s.id).order_by(SessionParticipant.id)
     )).all()
+    if for_external:
+        events = [external_view(e) for e in events]
     return {
         "session": summary(s),
-        "notes": s.notes,
+        "notes": "" if for_external else s.notes,
         "participants": [{"id": p.id, "role": p.role, "user_id": p.user_id, "name": p.external_name,
                           "joined_at": p.joined_at.isoformat() if p.joined_at else None,
                           "left_at": p.left_at.isoformat() if p.left_at else None} for p in participants],

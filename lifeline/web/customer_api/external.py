@@ -3,7 +3,8 @@
 The invitation link (`{public_url}/external/{token}`, made by the console's
 invite-external call) is redeemed with `POST /api/external/join {token}`: the
 token is spent and an access token returned, which later calls send as
-`X-External-Token`. Redeeming is a POST, not the GET of the link itself, so a
+`X-External-Token` (and `?token=` on /ws/external/{lsid}, the live updates). They see the
+chat, status and participants, never the notes or a transfer's comment. Redeeming is a POST, not the GET of the link itself, so a
 mail scanner that fetches the link cannot spend the invitation; the page at the
 link (Technician Console UI) posts the token. No sign-in: external technicians
 have no account here, and the Administration Center's IP rules do not apply to
@@ -42,13 +43,13 @@ def include_routes(app: FastAPI) -> None:
     async def join(body: JoinBody, db: DbDep, services: ServicesDep) -> dict[str, Any]:
         s, participant, access = await lifecycle.do_join_external(db, services.bus, body.token, now=services.now())
         return {"lsid": s.lsid, "participant_id": participant.id, "access_token": access,
-                **(await views.session_detail(db, s))}
+                **(await views.session_detail(db, s, for_external=True))}
 
     @app.get("/api/external/sessions/{lsid}")
     async def detail(lsid: str, db: DbDep,
                      x_external_token: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         s, _ = await access_session_for_external(db, lsid, x_external_token or "")
-        return await views.session_detail(db, s)
+        return await views.session_detail(db, s, for_external=True)
 
     @app.post("/api/external/sessions/{lsid}/chat")
     async def send_chat(lsid: str, body: TextBody, db: DbDep, services: ServicesDep,

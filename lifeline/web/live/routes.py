@@ -1,4 +1,5 @@
-"""Websocket endpoints: /ws/console (technician, cookie) and /ws/customer/{lsid}?token=… (customer).
+"""Websocket endpoints: /ws/console (technician, cookie), /ws/customer/{lsid}?token=… (customer) and
+/ws/external/{lsid}?token=… (external technician, the access token their invitation was swapped for).
 
 Protocol (docs/protocol.md, "Session live updates"): the client's first
 message is `{"op": "register"}` or `{"op": "resume", "last_event_id": N}`;
@@ -12,16 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.errors import LifelineError
 from lifeline.services.context import Services
 from lifeline.services.sessions import views
 from lifeline.services.sessions.presence import touch_activity
-from lifeline.services.sessions.queue import access_session_for_customer, technician_scope
+from lifeline.services.sessions.queue import (
+    access_session_for_customer,
+    access_session_for_external,
+    technician_scope,
+)
 from lifeline.web.live.hub import Connection, Hub
+from lifeline.store.sessions import SupportSession
 from lifeline.web.deps import console_user_for_websocket
 
 HEARTBEAT_S = 25.0  # below the 60 s idle time-out of common reverse proxies
@@ -114,35 +122,80 @@ def _resumed(after: int, events: list[dict[str, Any]]) -> tuple[list[dict[str, A
     return messages + [{"type": "event", "event": e} for e in events], newest
 
 
-async def customer_socket(websocket: WebSocket) -> None:
+@dataclass(frozen=True)
+class TokenSocket:
+    """A websocket opened with a token in the query (customer, external technician) for one session.
+
+    `load` proves the token (`access_*`, re-run on every register/resume); `view` filters and trims a
+    live event (None = not for this client); `replay` and `state` are the database side of the same rules.
+    """
+
+    load: Callable[[AsyncSession, str, str], Awaitable[SupportSession]]
+    view: Callable[[int, dict[str, Any], dict[str, Any]], dict[str, Any] | None]
+    replay: Callable[[AsyncSession, SupportSession, int], Awaitable[list[dict[str, Any]] | None]]
+    state: Callable[[AsyncSession, SupportSession], Awaitable[dict[str, Any]]]
+
+
+async def _serve_token_socket(websocket: WebSocket, kind: TokenSocket) -> None:
     services: Services = websocket.app.state.services
     hub: Hub = websocket.app.state.live_hub
-    lsid = websocket.path_params["lsid"]
+    lsid, token = websocket.path_params["lsid"], websocket.query_params.get("token", "")
     async with services.db.session() as db:
         try:
-            s = await access_session_for_customer(db, lsid, websocket.query_params.get("token", ""))
+            session_id = (await kind.load(db, lsid, token)).id
         except LifelineError:
             await websocket.close(code=POLICY_VIOLATION)
             return
     await websocket.accept()
-    session_id = s.id
 
     def accept(route: dict[str, Any], event: dict[str, Any]) -> dict[str, Any] | None:
-        return views.customer_view(event) if views.customer_sees(session_id, route) else None
+        return kind.view(session_id, route, event)
 
     async def start(first: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
         async with services.db.session() as db:
-            current = await access_session_for_customer(db, lsid, websocket.query_params.get("token", ""))
+            current = await kind.load(db, lsid, token)
             after = _resume_from(first)
             if after is not None:
-                events = await views.replay_for_customer(db, current, after)
+                events = await kind.replay(db, current, after)
                 if events is not None:
                     return _resumed(after, events)
             newest = await views.newest_event_id(db)
-            state = await views.customer_state(db, current)
+            state = await kind.state(db, current)
             return [{"type": "state", "last_event_id": newest, "state": state}], newest
 
     await _serve(websocket, hub, Connection(accept), start)
+
+
+async def _external_session(db: AsyncSession, lsid: str, token: str) -> SupportSession:
+    return (await access_session_for_external(db, lsid, token))[0]
+
+
+async def _external_state(db: AsyncSession, s: SupportSession) -> dict[str, Any]:
+    return await views.session_detail(db, s, for_external=True)
+
+
+CUSTOMER_SOCKET = TokenSocket(
+    load=access_session_for_customer,
+    view=lambda session_id, route, event: (
+        views.customer_view(event) if views.customer_sees(session_id, route) else None),
+    replay=views.replay_for_customer,
+    state=views.customer_state,
+)
+EXTERNAL_SOCKET = TokenSocket(  # chat, status and participants only (`views.external_sees`)
+    load=_external_session,
+    view=lambda session_id, route, event: (
+        views.external_view(event) if views.external_sees(session_id, route, event) else None),
+    replay=views.replay_for_external,
+    state=_external_state,
+)
+
+
+async def customer_socket(websocket: WebSocket) -> None:
+    await _serve_token_socket(websocket, CUSTOMER_SOCKET)
+
+
+async def external_socket(websocket: WebSocket) -> None:
+    await _serve_token_socket(websocket, EXTERNAL_SOCKET)
 
 
 def include_routes(app: FastAPI) -> None:
@@ -161,3 +214,4 @@ def include_routes(app: FastAPI) -> None:
     app.state.shutdown_hooks.append(stop_hub)
     app.add_api_websocket_route("/ws/console", console_socket)
     app.add_api_websocket_route("/ws/customer/{lsid}", customer_socket)
+    app.add_api_websocket_route("/ws/external/{lsid}", external_socket)

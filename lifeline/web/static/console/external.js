@@ -1,13 +1,11 @@
 // The page behind an external technician's one-time invitation (part2 §10): redeem the link once
 // (a POST, so a mail scanner fetching the link cannot spend it), then follow the session's chat
-// and take part in it. External technicians have no websocket; the session is re-read every
-// POLL_MS. The access token stays in this tab's sessionStorage, so a reload keeps the session.
+// and take part in it over /ws/external/{lsid} (chat, status and participants; never notes). The
+// access token stays in this tab's sessionStorage, so a reload keeps the session.
 
 import { ApiError, h, post } from "/static/lib/api.js";
 import { clock, linkify, statusLabel } from "/static/console/format.js";
-
-// How often the chat is re-read: short enough for a conversation, cheap for one participant.
-const POLL_MS = 2000;
+import { LiveSocket } from "/static/console/socket.js";
 
 const root = document.getElementById("ext-root");
 const inviteToken = root.dataset.token;
@@ -48,21 +46,21 @@ function sessionView({ lsid, access }) {
     try {
       await call("POST", `/api/external/sessions/${lsid}/chat`, access, { text });
       input.value = "";
-      await load();
     } catch (e) { error.textContent = e.message; }
   }
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); send(); }
   });
 
-  async function load() {
-    const detail = await call("GET", `/api/external/sessions/${lsid}`, access);
-    const s = detail.session;
+  function showSession(s) {
     title.textContent = `Session with ${s.customer_name || "the customer"}`;
     status.textContent = statusLabel(s.status);
-    const open = !["closed", "expired"].includes(s.status);
-    compose.hidden = !open;
-    const lines = detail.events.filter((e) => e.type === "chat" && !seen.has(e.id));
+    compose.hidden = ["closed", "expired"].includes(s.status);
+  }
+
+  // Chat lines by id: the registration's history and live events may overlap, never duplicate.
+  function addLines(events) {
+    const lines = events.filter((e) => e.type === "chat" && !seen.has(e.id));
     for (const e of lines) {
       seen.add(e.id);
       const mine = e.author === "external";
@@ -70,23 +68,30 @@ function sessionView({ lsid, access }) {
         h("span", { class: "cu-msg-who" }, `${e.actor.name || e.author} · ${clock(e.at)}`), ...linkify(e.text)));
     }
     if (lines.length) log.scrollTop = log.scrollHeight;
-    return open;
   }
 
+  function onEvent(event) {
+    if (event.session) showSession(event.session);
+    addLines([event]);
+    if (event.session && ["closed", "expired"].includes(event.session.status)) socket.stop(); // access ends too
+  }
+
+  const socket = new LiveSocket({
+    path: `/ws/external/${encodeURIComponent(lsid)}?token=${encodeURIComponent(access)}`,
+    onRegistered: (detail) => { showSession(detail.session); addLines(detail.events); },
+    onEvent,
+  });
   const node = h("section", { class: "cu-chat", id: "ext-chat" },
     h("div", { class: "cu-chat-head" }, title, status), log, error, compose);
-  return { node, load };
+  return { node, socket };
 }
 
 try {
-  const view = sessionView(await joined());
+  const entry = await joined();
+  await call("GET", `/api/external/sessions/${encodeURIComponent(entry.lsid)}`, entry.access); // still valid?
+  const view = sessionView(entry);
   root.replaceChildren(view.node);
-  await view.load();
-  const timer = setInterval(async () => {
-    try {
-      if (!(await view.load())) clearInterval(timer);
-    } catch { /* a failed poll is retried on the next tick */ }
-  }, POLL_MS);
+  view.socket.start();
 } catch (error) {
   root.replaceChildren(h("main", { class: "cu-card" }, h("h1", {}, "This invitation cannot be used"),
     h("p", { class: "cu-error", id: "ext-error" }, error.message)));
