@@ -1,14 +1,22 @@
 """Integration API figures against a real server on loopback (docs/performance.md).
 
-    python bench/api.py            # full run: 500 requests per command, 1/100/1000 subscribers
-    python bench/api.py --short    # CI: a few requests, 1/5/10 subscribers
+    python bench/api.py                         # full run: 500 requests per phase, 1/100/1000 subscribers
+    python bench/api.py --short                 # CI: a few requests, 1/5/10 subscribers
+    python bench/api.py --workers 2             # `lifeline serve --workers 2` on the NATS bus
+    python bench/api.py --database postgresql   # a fresh PostgreSQL database instead of SQLite
 
-Starts `lifeline serve` on a fresh SQLite database, makes an API account, then
-measures requests/s and p50/p99 latency of `get_logged_in_reps` and
-`generate_session_key` (one request at a time, a new connection each, as the
-seed requires `Connection: close`), and the delay from a session event (a
-`generate_session_key`) to its `model_update` on every `/nw` subscriber.
-Bounded: each phase stops at its request count or its time budget.
+Starts `lifeline serve` on a fresh database, makes an API account, then measures
+requests/s and p50/p99 latency of `get_logged_in_reps` and `generate_session_key`,
+first one request at a time, then from `--clients` concurrent clients (every
+request on a new connection, as the seed requires `Connection: close`), and
+the delay from a session event (a `generate_session_key`, timed from the
+moment it is sent) to its `model_update` on every `/nw` subscriber.
+
+The HTTP client is a few lines of raw asyncio sockets rather than httpx so that
+the client's own CPU (it shares the machine with the server) stays small next
+to the server's. Prints the 1-minute load average before and after: the
+figures mean little without it. Bounded: each phase stops at its request
+count or its time budget.
 """
 
 from __future__ import annotations
@@ -16,22 +24,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
-import httpx
 import websockets
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.support.api_client import create_api_account, token_for  # noqa: E402
-from tests.support.servers import ServerProcess, base_env, fresh_database, migrate, start_server  # noqa: E402
+from tests.support.servers import (  # noqa: E402
+    NATS_URL,
+    ServerProcess,
+    base_env,
+    fresh_database,
+    migrate,
+    start_server,
+)
 
 PHASE_BUDGET_S = 60.0
+DEFAULT_CLIENTS = 16
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -39,19 +56,37 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def http_phase(server: ServerProcess, token: str, params: dict[str, str], count: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) of `count` sequential calls, each on a fresh connection."""
+async def http_get(host: str, port: int, target: str, token: str) -> bytes:
+    """One GET on a fresh connection; the whole response (the server closes it)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+                 "Connection: close\r\n\r\n".encode())
+    data = await reader.read()
+    writer.close()
+    return data
+
+
+async def http_phase(server: ServerProcess, token: str, params: dict[str, str], count: int,
+                     clients: int) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) of `count` calls made by `clients` clients, one request each at a time."""
+    split = urlsplit(server.url)
+    host, port = split.hostname or "127.0.0.1", split.port or 80
+    target = f"/api/command?{urlencode(params)}"
     latencies: list[float] = []
     started = time.perf_counter()
-    with httpx.Client(base_url=server.url, timeout=30.0) as client:
-        for _ in range(count):
+    remaining = count
+
+    async def client() -> None:
+        nonlocal remaining
+        while remaining > 0 and time.perf_counter() - started < PHASE_BUDGET_S:
+            remaining -= 1
             t0 = time.perf_counter()
-            response = client.get("/api/command", params=params, headers={"Authorization": f"Bearer {token}"})
+            response = await http_get(host, port, target, token)
             latencies.append((time.perf_counter() - t0) * 1000)
-            if response.status_code != 200 or b"<error" in response.content:
-                raise SystemExit(f"bench request failed: {response.text[:300]}")
-            if time.perf_counter() - started > PHASE_BUDGET_S:
-                break
+            if not response.startswith(b"HTTP/1.1 200") or b"<error" in response:
+                raise SystemExit(f"bench request failed: {response[:300]!r}")
+
+    await asyncio.gather(*(client() for _ in range(clients)))
     elapsed = time.perf_counter() - started
     return len(latencies) / elapsed, percentile(latencies, 0.5), percentile(latencies, 0.99)
 
@@ -64,7 +99,7 @@ async def realtime_phase(server: ServerProcess, token: str, group: int, subscrib
 
     async def connect() -> websockets.ClientConnection:
         ws = await websockets.connect(url, subprotocols=["ingredi%20state%20api"],  # type: ignore[list-item]
-                                      max_queue=None, open_timeout=60)
+                                      max_queue=None, open_timeout=60, max_size=None)
         await ws.send(hello)
         for _ in range(2):
             await ws.recv()  # authenticate_response, subscribe_response
@@ -87,37 +122,51 @@ async def realtime_phase(server: ServerProcess, token: str, group: int, subscrib
             if message.get("type") == "model_update" and "support_session" in message.get("insert", {}):
                 return (time.perf_counter() - sent) * 1000
 
-    async with httpx.AsyncClient(base_url=server.url, timeout=30.0) as client:
-        sent = time.perf_counter()
-        waiters = [asyncio.create_task(wait_update(ws, sent)) for ws in connections]
-        response = await client.get("/api/command", params={"action": "generate_session_key", "type": "support",
-                                                             "queue_id": f"team:{group}"},
-                                    headers={"Authorization": f"Bearer {token}"})
-        response.raise_for_status()
-        delays = await asyncio.gather(*waiters)
+    split = urlsplit(server.url)
+    target = f"/api/command?{urlencode({'action': 'generate_session_key', 'type': 'support', 'queue_id': f'team:{group}'})}"
+    sent = time.perf_counter()
+    waiters = [asyncio.create_task(wait_update(ws, sent)) for ws in connections]
+    response = await http_get(split.hostname or "127.0.0.1", split.port or 80, target, token)
+    if not response.startswith(b"HTTP/1.1 200"):
+        raise SystemExit(f"bench request failed: {response[:300]!r}")
+    delays = await asyncio.gather(*waiters)
     await asyncio.gather(*(ws.close() for ws in connections))
     return statistics.median(delays), max(delays)
+
+
+def load_average() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="a quick run for CI")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (above 1: NATS bus at "
+                                                              f"{NATS_URL})")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS, help="clients of the concurrent phases")
     args = parser.parse_args()
     requests = 20 if args.short else 500
     fanouts = (1, 5, 10) if args.short else (1, 100, 1000)
-    with tempfile.TemporaryDirectory() as tmp, fresh_database("sqlite", Path(tmp)) as database_url:
-        env = base_env(database_url, Path(tmp) / "var", LIFELINE_RUN_JOBS="0")
+    load_before = load_average()
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(args.database, Path(tmp)) as database_url:
+        bus = {"LIFELINE_BUS_URL": NATS_URL} if args.workers > 1 else {}
+        env = base_env(database_url, Path(tmp) / "var", LIFELINE_RUN_JOBS="0", **bus)
         migrate(env)
-        server = start_server(env, Path(tmp) / "server.log")
+        workers = ("--workers", str(args.workers)) if args.workers > 1 else ()
+        server = start_server(env, Path(tmp) / "server.log", args=workers)
         try:
             token = token_for(server, create_api_account(server, name="bench"))
             group = json.loads(server.cli("admin", "create-tech-group", "--name", "Bench", "--json").stdout)["id"]
+            commands = (("get_logged_in_reps", {"action": "get_logged_in_reps"}),
+                        ("generate_session_key", {"action": "generate_session_key", "type": "support",
+                                                  "queue_id": f"team:{group}"}))
             rows = []
-            for label, params in (("get_logged_in_reps", {"action": "get_logged_in_reps"}),
-                                  ("generate_session_key", {"action": "generate_session_key", "type": "support",
-                                                            "queue_id": f"team:{group}"})):
-                rate, p50, p99 = http_phase(server, token, params, requests)
-                rows.append((label, f"{rate:8.1f} req/s", f"p50 {p50:7.1f} ms", f"p99 {p99:7.1f} ms"))
+            for clients in (1, args.clients):
+                for label, params in commands:
+                    rate, p50, p99 = asyncio.run(http_phase(server, token, params, requests, clients))
+                    name = label if clients == 1 else f"{label}, {clients} clients"
+                    rows.append((name, f"{rate:8.1f} req/s", f"p50 {p50:7.1f} ms", f"p99 {p99:7.1f} ms"))
             for count in fanouts:
                 p50, worst = asyncio.run(realtime_phase(server, token, group, count))
                 rows.append((f"/nw event→update, {count} subscribers", "", f"p50 {p50:7.1f} ms",
@@ -127,6 +176,8 @@ def main() -> None:
     print(f"{'measure':<40} {'throughput':>14} {'':>14} {'':>14}")
     for row in rows:
         print(f"{row[0]:<40} {row[1]:>14} {row[2]:>14} {row[3]:>14}")
+    print(f"load average (1 min): {load_before} before, {load_average()} after; {os.cpu_count()} CPUs; "
+          f"{args.database}, {args.workers} worker(s)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import typer
 
@@ -28,6 +29,9 @@ app.add_typer(demo_app, name="demo")
 def serve(
     host: str | None = typer.Option(None, help="Bind address (LIFELINE_HOST; default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port (LIFELINE_PORT; default 8000)."),
+    workers: int = typer.Option(1, min=1, help=(
+        "Server processes sharing the port. Above 1 needs LIFELINE_BUS_URL (NATS): each process's live "
+        "hubs (console, customer pages, /nw) hear the other processes' events only through a shared bus.")),
 ) -> None:
     """Serve the web UIs, APIs and websockets."""
     import uvicorn
@@ -35,12 +39,17 @@ def serve(
     from lifeline.web.app import create_app
 
     config = Config.from_env()
+    if workers > 1 and not config.bus_url:
+        raise typer.BadParameter("more than one worker needs LIFELINE_BUS_URL (a NATS server)", param_hint="--workers")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        create_app(config), host=host or config.host, port=port or config.port,
-        ws="wsproto", log_level="info", proxy_headers=False,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    options: dict[str, Any] = {
+        "host": host or config.host, "port": port or config.port, "ws": "wsproto", "log_level": "info",
+        "proxy_headers": False, "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+    }
+    if workers > 1:  # uvicorn starts each worker from the import string; each reads the same environment
+        uvicorn.run("lifeline.web.app:create_app", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(config), **options)
 
 
 @db_app.command("upgrade")

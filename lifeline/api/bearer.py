@@ -8,6 +8,7 @@ revocations apply to tokens already handed out (D-20).
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
@@ -28,10 +29,15 @@ async def account_for_bearer(services: Services, token: str | None) -> ApiAccoun
         return await account_for_token(db, token, now=services.now())
 
 
-async def require_api_account(connection: HTTPConnection) -> ApiAccount:
-    """The enabled account behind `Authorization: Bearer …`, or `OAuthError(ACCESS_DENIED)`."""
+async def require_api_account(connection: HTTPConnection, db: AsyncSession | None = None) -> ApiAccount:
+    """The enabled account behind `Authorization: Bearer …`, or `OAuthError(ACCESS_DENIED)`.
+
+    Pass the request's `db` session when there is one: the check then costs no session of its own.
+    """
     token = parse_bearer_token(connection.headers.get("authorization"))
-    account = await account_for_bearer(services_of(connection), token)
+    services = services_of(connection)
+    account = await (account_for_bearer(services, token) if db is None
+                     else account_for_token(db, token, now=services.now()))
     if account is None:
         raise OAuthError(ACCESS_DENIED)
     return account

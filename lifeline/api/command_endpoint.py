@@ -13,11 +13,13 @@ import logging
 from collections.abc import Mapping
 
 from lxml import etree
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from lifeline.api.bearer import oauth_error_response, require_api_account, services_of
 from lifeline.api.command_params import (
+    CUSTOM_PREFIX,
     CommandPermission,
     ParseContext,
     check_content_type,
@@ -47,6 +49,11 @@ HANDLERS: Mapping[str, Handler] = {
     **directory.HANDLERS, **appliances.HANDLERS, **jump.HANDLERS, **sessions.HANDLERS,
 }
 DOCUMENT_NOT_FOUND = "Document Not Found"
+#: Actions that only read; every other one writes and waits for the process's writer turn (SQLite).
+READING_ACTIONS = frozenset({
+    "get_logged_in_reps", "get_support_teams", "get_session_attributes", "get_appliances",
+    "get_connected_client_list", "get_connected_clients", "check_health", "get_api_info",
+})
 
 
 def document_not_found() -> Response:
@@ -55,31 +62,43 @@ def document_not_found() -> Response:
 
 
 async def command_endpoint(request: Request) -> Response:
+    """One database session serves the whole request, the bearer check included."""
     services = services_of(request)
-    try:
-        account = await require_api_account(request)
-    except OAuthError as exc:
-        return oauth_error_response(exc)
-    permission = CommandPermission(account.perm_command)
-    if is_command_api_denied(permission):
-        return document_not_found()
-    params: dict[str, str] = {}
-    try:
-        check_content_type(request.headers.get("content-type"))
-        params = collect_params(request.query_params.multi_items(), await form_pairs(request))
-        async with services.db.session() as db:
+    async with services.db.session() as db:
+        try:
+            account = await require_api_account(request, db)
+        except OAuthError as exc:
+            return oauth_error_response(exc)
+        permission = CommandPermission(account.perm_command)
+        if is_command_api_denied(permission):
+            return document_not_found()
+        params: dict[str, str] = {}
+        try:
+            check_content_type(request.headers.get("content-type"))
+            params = collect_params(request.query_params.multi_items(), await form_pairs(request))
             now = services.now()
-            context = ParseContext(custom_attribute_codes=await configured_codes(db), now=lambda: now.timestamp())
+            context = ParseContext(custom_attribute_codes=await _custom_codes(db, params), now=lambda: now.timestamp())
             command = parse_command(params, permission, context)
             ctx = CommandContext(services=services, db=db, account=account, hostname=public_hostname(services),
                                  now=now)
-            element: etree._Element = await HANDLERS[command.spec.action](ctx, command.params)
-    except CommandApiError as exc:
-        return XMLResponse(error_element(exc.message, error_root_for(params)))
-    except LifelineError as exc:  # a service refused (e.g. a session changed concurrently): still an <error>
-        log.info("command %s refused: %s", params.get("action"), exc.message)
-        return XMLResponse(error_element(exc.message, error_root_for(params)))
+            if command.spec.action in READING_ACTIONS:
+                element: etree._Element = await HANDLERS[command.spec.action](ctx, command.params)
+            else:
+                async with services.db.writer_turn():
+                    element = await HANDLERS[command.spec.action](ctx, command.params)
+        except CommandApiError as exc:
+            return XMLResponse(error_element(exc.message, error_root_for(params)))
+        except LifelineError as exc:  # a service refused (e.g. a session changed concurrently): still an <error>
+            log.info("command %s refused: %s", params.get("action"), exc.message)
+            return XMLResponse(error_element(exc.message, error_root_for(params)))
     return XMLResponse(element)
+
+
+async def _custom_codes(db: AsyncSession, params: Mapping[str, str]) -> frozenset[str]:
+    """The configured custom attribute codes, read only when the request names a custom attribute."""
+    if any(name.startswith(CUSTOM_PREFIX) for name in params):
+        return await configured_codes(db)
+    return frozenset()
 
 
 async def command_xsd_endpoint(request: Request) -> Response:

@@ -66,12 +66,13 @@ async def account_for_token(session: AsyncSession, token: str | None, *, now: da
     """
     if not token:
         return None
-    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None:
+    found = (await session.execute(  # one indexed lookup (token_hash is unique) joined to its account
+        select(ApiToken, ApiAccount).join(ApiAccount, ApiAccount.id == ApiToken.account_id)
+        .where(ApiToken.token_hash == hash_token(token))
+    )).first()
+    if found is None:
         return None
+    row, account = found
     if not policy_at(now).is_valid(TokenRecord(row.token_hash, row.account_id, row.issued_at, row.revoked)):
         return None
-    account = await session.get(ApiAccount, row.account_id)
-    if account is None or not account.enabled:
-        return None
-    return account
+    return account if account.enabled else None

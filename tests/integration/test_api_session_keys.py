@@ -9,6 +9,8 @@ API account for reports (seed L504) and customers never see it.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.support.accounts import create_tech_group
@@ -99,3 +101,13 @@ def test_api_chat_lines_record_the_sending_api_account_for_technicians_only(sqli
     assert seen_by_tech == [("via API", API_NAME)] * 3 + [("typed by the customer", None)]
     seen_by_customer = chat_lines(customer.state()["history"])
     assert seen_by_customer == [("via API", None)] * 3 + [("typed by the customer", None)]
+
+
+def test_concurrent_key_requests_all_succeed_with_distinct_keys(sqlite_server: ServerProcess,
+                                                                 full_token: str) -> None:
+    """Writers of one process take turns on SQLite (`Database.writer_turn`) instead of failing or colliding."""
+    group = create_tech_group(sqlite_server)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        keys = list(pool.map(lambda _: new_key(sqlite_server, full_token, group), range(32)))
+    assert len({short_key for short_key, _ in keys}) == 32
+    assert len({key_url for _, key_url in keys}) == 32

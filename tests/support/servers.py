@@ -118,12 +118,14 @@ def running_server(backend: str, tmp_path: Path, **env_overrides: str) -> Iterat
             proc.stop()
 
 
-def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -> ServerProcess:
+def start_server(env: dict[str, str], log_path: Path, port: int | None = None,
+                 args: tuple[str, ...] = ()) -> ServerProcess:
+    """`lifeline serve *args` on a free port (or `port`), answering `/healthz`."""
     port = port or free_port()
     env = {**env, "LIFELINE_PORT": str(port), "LIFELINE_HOST": "127.0.0.1"}
     log_file = log_path.open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "lifeline", "serve"], env=env, stdout=log_file, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "lifeline", "serve", *args], env=env, stdout=log_file, stderr=subprocess.STDOUT
     )
     server = ServerProcess(url=f"http://127.0.0.1:{port}", env=env, process=process, log_path=log_path)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S

@@ -35,8 +35,7 @@ async def read_settings(
     wanted = list(keys)
     if owner_id is None:
         return {key: setting(key).default_value() for key in wanted}
-    values = await get_settings(db, owner, GLOBAL_OWNER_ID if owner is Owner.GLOBAL else owner_id)
-    return {key: values[key] for key in wanted}
+    return await get_settings(db, owner, GLOBAL_OWNER_ID if owner is Owner.GLOBAL else owner_id, wanted)
 
 
 async def load_permissions(db: AsyncSession, tech_group_id: int | None) -> dict[str, PermissionGrant]:
