@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.accounts import create_master_admin, create_tech_group
+from tests.support.accounts import create_master_admin, create_tech_group, create_user
 from tests.support.clients import login
 from tests.support.servers import ServerProcess, running_server
 from tests.support.sessions import Customer, enter_pin, technician, wait_for
@@ -122,6 +122,7 @@ def test_post_to_url_saved_by_an_administrator_is_delivered(setup: Setup) -> Non
     assert saved.json()["values"]["post_to_url"]["urls"] == {"end": f"{setup.http.url}/crm/end"}
     hide = setup.save("global", 0, {"hide_post_session_urls": True})
     assert hide.status_code == 200 and hide.json()["values"]["hide_post_session_urls"] is True
+    check_hidden_urls(server, setup, group, {"end": f"{setup.http.url}/crm/end"})
 
     tech = technician(server, group)
     created = tech.ok("/api/console/sessions", {"method": "pin", "name": "Erin"})
@@ -131,6 +132,24 @@ def test_post_to_url_saved_by_an_administrator_is_delivered(setup: Setup) -> Non
     tech.ok(f"/api/console/sessions/{lsid}/close")
     post = wait_for(lambda: [r for r in setup.http.received if r.path == "/crm/end"], "the end post")[0]
     assert post.json()["sessionid"] == created["session"]["id"] and post.json()["cfield0"] == "Erin"
+
+
+def check_hidden_urls(server: ServerProcess, setup: Setup, group: int, urls: dict[str, str]) -> None:
+    """Part 2 §14: an Administrator sees masked URLs until Show URLs, which the Audit report records."""
+    admin = create_user(server, "admin")
+    server.cli("admin", "assign-admin", "--admin-id", str(admin.id), "--group-id", str(group))
+    path = f"/api/admin/settings/tech_group/{group}"
+    assert setup.admin.get(path).json()["values"]["post_to_url"]["urls"] == urls  # masters always see them
+    with closing(login(server, admin.email, admin.password)) as client:
+        read = client.get(path).json()
+        assert read["urls_hidden"] is True and set(read["values"]["post_to_url"]["urls"]) == set(urls)
+        assert not set(read["values"]["post_to_url"]["urls"].values()) & set(urls.values())
+        resent = client.put(path, json={"values": {"post_to_url": read["values"]["post_to_url"]}, "scope": "save"})
+        assert resent.status_code == 200, resent.text  # re-sending the mask keeps the stored URLs
+        shown = client.post(f"{path}/show-urls")
+        assert shown.status_code == 200 and shown.json()["post_to_url"]["urls"] == urls
+    audit = setup.admin.get("/api/admin/audit", params={"change_type": "View", "entity_id": group}).json()
+    assert [(e["actor_id"], e["detail"]) for e in audit["entries"]] == [(admin.id, "Show URLs")]
 
 
 def test_a_flooding_customer_is_slowed_down_but_the_technician_is_not(setup: Setup) -> None:

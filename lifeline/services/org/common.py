@@ -59,6 +59,7 @@ class Change:
     ASSIGN = "Assign"
     UNASSIGN = "Unassign"
     CHANGE = "Change"
+    VIEW = "View"  # a protected value was revealed ("Show URLs", part2 §14)
 
 
 def status_word(enabled: bool) -> str:

@@ -90,6 +90,7 @@ ROUTES: list[Route] = [
     # settings -> lifeline.services.settings
     ("GET", "/settings/{owner}/{owner_id}", settings.read_settings, "settings"),
     ("PUT", "/settings/{owner}/{owner_id}", settings.save_settings, "settings"),
+    ("POST", "/settings/tech_group/{owner_id}/show-urls", settings.show_urls, "settings"),
     # import -> lifeline.services.org.import_technicians
     ("POST", "/import", import_technicians.import_technicians, "import"),
     # audit -> lifeline.services.org.audit_log

@@ -13,9 +13,10 @@ from pydantic import Field
 
 from lifeline.domain.roles import AdminTab
 from lifeline.domain.settings_catalog import Owner, SaveScope, settings_for
+from lifeline.services import hidden_urls
 from lifeline.services.org.common import require_tab
 from lifeline.services.settings import access_settings_owner, do_save_settings, get_settings
-from lifeline.web.admin_api.common import Body, Out, acting
+from lifeline.web.admin_api.common import Body, Out, acting, audit_actor
 from lifeline.web.deps import DbDep, ServicesDep, SignedIn, SignedInDep
 
 TABS_OF_OWNER = {
@@ -54,6 +55,11 @@ class SettingsOut(Out):
     name: str
     values: dict[str, Any]
     definitions: list[SettingDefOut]
+    urls_hidden: bool = Field(False, description="Post-to-URL URLs are masked: POST …/show-urls reveals them.")
+
+
+class ShownUrlsOut(Out):
+    post_to_url: Any
 
 
 async def _gate(signed: SignedIn, db: DbDep, owner: Owner, owner_id: int, *, edit: bool) -> str:
@@ -61,7 +67,7 @@ async def _gate(signed: SignedIn, db: DbDep, owner: Owner, owner_id: int, *, edi
     return await access_settings_owner(db, signed.actor, owner, owner_id, edit=edit)
 
 
-async def _out(db: DbDep, owner: Owner, owner_id: int, name: str) -> SettingsOut:
+async def _out(db: DbDep, signed: SignedIn, owner: Owner, owner_id: int, name: str) -> SettingsOut:
     definitions = [
         SettingDefOut(
             key=s.key,
@@ -83,14 +89,15 @@ async def _out(db: DbDep, owner: Owner, owner_id: int, name: str) -> SettingsOut
         owner=owner,
         owner_id=owner_id,
         name=name,
-        values=await get_settings(db, owner, owner_id),
+        values=await hidden_urls.present(db, signed.actor, owner, await get_settings(db, owner, owner_id)),
         definitions=definitions,
+        urls_hidden=owner is Owner.TECH_GROUP and await hidden_urls.urls_hidden(db, signed.actor),
     )
 
 
 async def read_settings(owner: Owner, owner_id: int, signed: SignedInDep, db: DbDep) -> SettingsOut:
     name = await _gate(signed, db, owner, owner_id, edit=False)
-    return await _out(db, owner, owner_id, name)
+    return await _out(db, signed, owner, owner_id, name)
 
 
 async def save_settings(
@@ -102,8 +109,16 @@ async def save_settings(
         **acting(signed),
         owner=owner,
         owner_id=owner_id,
-        values=body.values,
+        values=await hidden_urls.restore_masked(db, signed.actor, owner, owner_id, body.values),
         scope=body.scope,
         bus=services.bus,
     )
-    return await _out(db, owner, owner_id, name)
+    return await _out(db, signed, owner, owner_id, name)
+
+
+async def show_urls(owner_id: int, signed: SignedInDep, db: DbDep) -> ShownUrlsOut:
+    """"Show URLs" (part2 §14): the group's real Post-to-URL setting, recorded as a `View` in the Audit report."""
+    require_tab(signed.actor, *TABS_OF_OWNER[Owner.TECH_GROUP])
+    value = await hidden_urls.do_show_urls(db, actor=signed.actor, audit_actor=audit_actor(signed),
+                                           tech_group_id=owner_id)
+    return ShownUrlsOut(post_to_url=value)

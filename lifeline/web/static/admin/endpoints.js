@@ -80,6 +80,8 @@ export const savePermissions = (groupId, grants, scope = "save") =>
 // {values, definitions}: the owner's settings and the catalog entries that describe them.
 export const settings = (owner, id) => get(`${A}/settings/${owner}/${id}`);
 export const saveSettings = (owner, id, values, scope) => put(`${A}/settings/${owner}/${id}`, { values, scope });
+// "Show URLs" (Hide post session URLs, part2 §14): {post_to_url} unmasked; the server audits it as a View.
+export const showUrls = (groupId) => post(`${A}/settings/tech_group/${groupId}/show-urls`);
 
 // Channel ↔ group assignment is one PUT per pair; these send only what changed.
 export async function setGroupChannels(groupId, current, wanted) {

@@ -51,14 +51,24 @@ export async function renderSettings(panel, ctx) {
       "Settings belong to Technician Groups, channels and technicians. Select one in the tree."));
     return;
   }
-  const { definitions: defs, values } = await ctx.api.settings(owner, node.id);
+  const { definitions: defs, values, urls_hidden: urlsHidden } = await ctx.api.settings(owner, node.id);
   if (!ctx.isCurrent()) return;
+  const formWith = (shown) => settingsForm({
+    title: `Settings of ${node.label}`, defs, values: shown, scopes: SAVE_BUTTONS[owner],
+    save: (payload, scope) => ctx.api.saveSettings(owner, node.id, payload, scope),
+  });
+  let form = formWith(values);
+  // Hide post session URLs (part2 §14): the Post-to-URL URLs arrive masked until Show URLs (audited).
+  const show = urlsHidden ? buttons(button("Show URLs", async () => {
+    const { post_to_url: postToUrl } = await ctx.api.showUrls(node.id);
+    const revealed = formWith({ ...values, post_to_url: postToUrl });
+    form.replaceWith(revealed);
+    form = revealed;
+    show.remove();
+  })) : null;
   panel.append(h("h2", {}, `Settings: ${node.label}`),
     h("p", { class: "admin-subtitle" }, owner === "tech_group" ?
       "Save changes this group only; the Apply buttons copy every setting on this page." :
       owner === "channel" ? "Auto-transfer and auto-start settings are never copied to other channels." : ""),
-    settingsForm({
-      title: `Settings of ${node.label}`, defs, values, scopes: SAVE_BUTTONS[owner],
-      save: (payload, scope) => ctx.api.saveSettings(owner, node.id, payload, scope),
-    }));
+    ...(show ? [show] : []), form);
 }
