@@ -88,7 +88,8 @@ def test_group_queue_transfer_moves_the_row_between_consoles(server: ServerProce
 
 def test_channel_to_channel_transfer_reaches_the_source_and_the_target_queue(server: ServerProcess) -> None:
     """Spec part1 §18: the old channel's consoles see the session leave (Outgoing), the new one's see it arrive."""
-    source_group, target_group = create_tech_group(server, "Channel one desk"), create_tech_group(server, "Channel two desk")
+    source_group = create_tech_group(server, "Channel one desk")
+    target_group = create_tech_group(server, "Channel two desk")
     token = session_seed(server, "assign_channel", channel_id=1, group_id=source_group)["public_token"]
     session_seed(server, "assign_channel", channel_id=2, group_id=target_group)
     session_seed(server, "set_permission", group_id=source_group, key="transfer_sessions", allowed=True, option="any")
