@@ -320,6 +320,31 @@ def test_channel_session_auto_starts_at_the_least_busy_technician(
     idle_console.screenshot(path=str(artifacts_dir / "console-channel-session.png"))
 
 
+def test_channel_transfer_is_outgoing_in_the_old_channel_and_incoming_in_the_new(
+    actors: Actors, sqlite_server: ServerProcess
+) -> None:
+    """Spec part1 §18: a session sent to another channel is Outgoing here and Incoming there until picked up."""
+    server = sqlite_server
+    first, second = create_tech_group(server, "Channel six desk"), create_tech_group(server, "Channel seven desk")
+    public_token = session_seed(server, "assign_channel", channel_id=6, group_id=first)["public_token"]
+    session_seed(server, "assign_channel", channel_id=7, group_id=second)
+    session_seed(server, "set_permission", group_id=first, key="transfer_sessions", allowed=True, option="any")
+    sender_console = open_console(actors, create_technician(server, first))
+    receiver_console = open_console(actors, create_technician(server, second))
+
+    customer_channel_entry(actors, public_token, "Gina", {})
+    queue_row(sender_console, "Gina", "channel").get_by_role("button", name="Pick up").click()
+    workspace(sender_console).get_by_role("button", name="Transfer").click()
+    dialog = sender_console.locator("dialog.tc-dialog[open]")
+    dialog.locator('.tc-target[data-kind="channel"][data-id="7"] input').check()
+    dialog.get_by_role("button", name="Transfer").click()
+    expect(queue_row(sender_console, "Gina", "outgoing")).to_be_visible(timeout=WAIT_MS)
+    incoming = queue_row(receiver_console, "Gina", "incoming")
+    incoming.get_by_role("button", name="Pick up").click()
+    expect(queue_row(receiver_console, "Gina", "mine")).to_be_visible(timeout=WAIT_MS)
+    expect(queue_row(sender_console, "Gina")).to_have_count(0, timeout=WAIT_MS)
+
+
 def test_waiting_session_turns_red_times_out_and_shows_as_missed(
     clock_server: ServerProcess, actors: Actors, artifacts_dir: Path
 ) -> None:
