@@ -23,6 +23,7 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
+from lifeline.agent.capture.clock import CaptureClock
 from lifeline.agent.consent import CONTROL, Consent, question
 from lifeline.agent.join import Joined
 from lifeline.agent.streams import DesktopWorker, Stream
@@ -31,8 +32,7 @@ from lifeline.protocol.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
-#: Capture/encode tick (s): 30 updates/s at most; the ack window paces slower viewers.
-TICK_S = 1 / 30
+# Capture timing (change-driven with X DAMAGE, polling without) is in lifeline/agent/capture/clock.py.
 #: Clipboard is polled this often (s) while someone has control.
 CLIPBOARD_POLL_S = 0.5
 RECONNECT_FIRST_S, RECONNECT_MAX_S = 0.5, 10.0
@@ -87,6 +87,7 @@ class AgentSession:
         self._asked_at_start = False
         self._plain = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._capture_clock: CaptureClock  # made in run(), on the event loop it wakes
 
     @property
     def url(self) -> str:
@@ -98,6 +99,7 @@ class AgentSession:
     async def run(self) -> str:
         """Serve until the session ends; returns why."""
         self._loop = asyncio.get_running_loop()
+        self._capture_clock = CaptureClock(self._loop, self.display)
         self._prompter = Prompter(self._ask, self._loop)
         delay = RECONNECT_FIRST_S
         try:
@@ -120,6 +122,7 @@ class AgentSession:
                     delay = min(delay * 2, RECONNECT_MAX_S)
         finally:
             await self._drop_streams()
+            self._capture_clock.close()
             self._worker.close()
         return self.ended or "ended"
 
@@ -217,10 +220,12 @@ class AgentSession:
         if stream is None or not stream.active or not self.consent.covers(stream.mode):
             return
         if stream.encoder.handle_control(message):
+            self._capture_clock.poke()  # an ack may reopen the window over pending damage
             return
         if kind == "monitor_select":
             stream.monitor = message["index"]
             stream.encoder.reset()
+            self._capture_clock.poke()
             await self._send_monitors(stream)
         elif kind in INPUT_TYPES:
             if stream.mode == CONTROL and self.consent.control:
@@ -271,6 +276,7 @@ class AgentSession:
     async def _activate(self, stream: Stream) -> None:
         stream.active = True
         stream.encoder.reset()
+        self._capture_clock.poke()
         await self._worker.run(lambda d: d.cursor.reset())  # the new viewer needs the shape and position
         await self._sync_appearance()
         await self._send_monitors(stream)
@@ -307,21 +313,30 @@ class AgentSession:
 
     async def _tick(self) -> None:
         last_clipboard = 0.0
+        clock = self._capture_clock
         while True:
             started = time.monotonic()
             streams = [s for s in self.streams.values() if s.active and self.consent.covers(s.mode)]
+            polled = clock.poll_due(started)
             if streams:
-                for viewer, frame in await self._worker.run(lambda d: d.encode(streams)):
+                run, damage = clock.due(started)
+                frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
+                for viewer, frame in frames:
                     await self._send_bytes(relay.address_frame(viewer, frame))
-                for update in await self._worker.run(lambda d: d.cursor_updates(streams[0].monitor)):
+                cursor = await self._worker.run(lambda d: d.cursor_updates(streams[0].monitor)) if polled else []
+                for update in cursor:
                     await self._send(relay.build("to_viewer", message=update))
-            await self._worker.run(lambda d: d.idle_checks())
+            else:
+                clock.discard()
+            if polled:
+                await self._worker.run(lambda d: d.idle_checks())
             if self.consent.control and started - last_clipboard >= CLIPBOARD_POLL_S:
                 last_clipboard = started
                 text = await self._worker.run(lambda d: d.clipboard.poll_change())
                 if text is not None:
                     await self._send(relay.build("to_viewer", message=messages.clipboard(text)))
-            await asyncio.sleep(max(0.0, TICK_S - (time.monotonic() - started)))
+            idle_timeout = CLIPBOARD_POLL_S if self.consent.control else None
+            await clock.wait(polling=bool(self.streams), idle_timeout=idle_timeout)
 
     async def _send_monitors(self, stream: Stream) -> None:
         monitors = await self._worker.run(lambda d: d.monitors())

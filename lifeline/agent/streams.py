@@ -21,8 +21,12 @@ from typing import Any, TypeVar
 
 from lifeline.agent.backends import Backends, open_backends
 from lifeline.agent.capture import Monitor, select_monitor
+from lifeline.agent.capture.base import Frame
+from lifeline.agent.capture.damage import Area
+from lifeline.agent.capture.live import LiveScreen
 from lifeline.agent.cursor import CursorTracker
 from lifeline.agent.encode import ScreenEncoder
+from lifeline.agent.encode.plan import Box
 from lifeline.agent.encode.codecs import png
 from lifeline.agent.priority import CustomerActivity
 
@@ -52,20 +56,27 @@ class Desktop:
         self.activity = CustomerActivity(backends.activity, priority)
         self.cursor = CursorTracker(backends.cursor)
         self.appearance = backends.appearance
+        self.live = LiveScreen(self.capture)
 
     def monitors(self) -> list[Monitor]:
         return self.capture.monitors()
 
-    def encode(self, streams: list[Stream]) -> list[tuple[str, bytes]]:
-        """One tick: grab each monitor in use once, return (viewer, frame) for every update due."""
+    def encode(self, streams: list[Stream], damage: list[Area] | None = None) -> list[tuple[str, bytes]]:
+        """Refresh each monitor in use once, return (viewer, frame) for every update due.
+
+        ``damage``: the screen areas drawn since the last call (capture/clock.py); only they are
+        grabbed and diffed. None grabs everything, as does a viewer that needs a FULL update.
+        """
         monitors = self.capture.monitors()
-        frames: dict[int, Any] = {}
+        whole = damage is None or any(s.encoder.needs_full_frame for s in streams)
+        frames: dict[int, tuple[Frame, list[Box] | None]] = {}
         out = []
         for stream in streams:
             monitor = select_monitor(monitors, stream.monitor)
             if monitor.index not in frames:
-                frames[monitor.index] = self.capture.grab(monitor)
-            data = stream.encoder.next_update(frames[monitor.index])
+                frame, areas = self.live.refresh(monitor, None if whole else damage)
+                frames[monitor.index] = (frame, None if areas is None else [Box(*area) for area in areas])
+            data = stream.encoder.next_update(*frames[monitor.index])
             if data is not None:
                 out.append((stream.viewer, data))
         return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["COPY_PAYLOAD_SIZE", "FILL_PAYLOAD_SIZE", "Encoding", "encoding_name"]
+__all__ = ["COPY_PAYLOAD_SIZE", "DEFLATE_HEADER_SIZE", "FILL_PAYLOAD_SIZE", "Encoding", "encoding_name"]
 
 
 class Encoding(IntEnum):
@@ -30,12 +30,20 @@ class Encoding(IntEnum):
     PNG = 3
     #: Lossy JPEG image of the rectangle (photographic or fast-changing regions).
     JPEG = 4
+    #: Lossless pixels through one raw-deflate stream per viewer that keeps its
+    #: dictionary across updates (text, few colours, small rects). Payload:
+    #: flags u8 (bit 0 RESET: a new stream starts here), colours u16 (0: R, G, B
+    #: pixels; 1..256: a palette, then row-padded packed indices), deflate data
+    #: ending in a sync flush. See lifeline/agent/encode/codecs/deflate.py.
+    DEFLATE = 5
 
 
 #: Bytes in a FILL payload: red + green + blue.
 FILL_PAYLOAD_SIZE = 1 + 1 + 1
 #: Bytes in a COPY payload: source x (uint16) + source y (uint16).
 COPY_PAYLOAD_SIZE = 2 + 2
+#: Bytes before a DEFLATE payload's deflate data: flags (uint8) + colours (uint16).
+DEFLATE_HEADER_SIZE = 1 + 2
 
 
 def encoding_name(encoding_id: int) -> str:

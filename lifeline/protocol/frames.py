@@ -20,7 +20,7 @@ import logging
 import struct
 from dataclasses import dataclass, field
 
-from lifeline.protocol.encodings import COPY_PAYLOAD_SIZE, FILL_PAYLOAD_SIZE, Encoding
+from lifeline.protocol.encodings import COPY_PAYLOAD_SIZE, DEFLATE_HEADER_SIZE, FILL_PAYLOAD_SIZE, Encoding
 from lifeline.protocol.errors import FrameError
 
 __all__ = [
@@ -250,3 +250,6 @@ def _check_rect(rect: Rect, screen_w: int, screen_h: int, index: int | None = No
             raise FrameError(f"{where}: COPY source +{src_x}+{src_y} outside screen {screen_w}x{screen_h}")
     if rect.encoding in (Encoding.PNG, Encoding.JPEG) and not rect.payload:
         raise FrameError(f"{where}: empty {Encoding(rect.encoding).name} payload")
+    if rect.encoding == Encoding.DEFLATE and len(rect.payload) <= DEFLATE_HEADER_SIZE:
+        raise FrameError(f"{where}: DEFLATE payload must exceed its {DEFLATE_HEADER_SIZE}-byte header, "
+                         f"got {len(rect.payload)}")

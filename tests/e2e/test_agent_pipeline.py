@@ -38,9 +38,13 @@ for _tool in ("Xvfb", "xterm", "chromium"):
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 from lifeline.agent.capture import select_monitor  # noqa: E402
+from lifeline.agent.capture.damage import Area, DamageRegion, DamageTracker  # noqa: E402
+from lifeline.agent.capture.live import LiveScreen  # noqa: E402
 from lifeline.agent.capture.x11 import X11Capture  # noqa: E402
 from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
 from lifeline.agent.encode import ScreenEncoder  # noqa: E402
+from lifeline.agent.encode.codecs.deflate import DeflateEncoder  # noqa: E402
+from lifeline.agent.encode.plan import Box  # noqa: E402
 from lifeline.agent.input.x11 import X11Input  # noqa: E402
 from lifeline.protocol import VIEWER_TO_AGENT, Encoding, Rect, ScreenUpdate, build_frame, decode_message  # noqa: E402
 
@@ -368,3 +372,89 @@ def test_clipboard_text_round_trips_between_x_clients(xdisplay: str) -> None:
     finally:
         owner.close()
         reader.close()
+
+
+def _canvas_rgb(page: Page) -> np.ndarray:
+    width, height, b64 = page.evaluate("window.lifeline.pixels()")
+    return np.frombuffer(base64.b64decode(b64), dtype=np.uint8).reshape(height, width, 4)[..., :3]
+
+
+def test_deflate_rects_decode_pixel_exactly_across_a_persistent_stream(page: Page) -> None:
+    """The JS twin of codecs/deflate.py on canned updates: every palette width, RGB, repeats and a RESET.
+
+    Later payloads back-reference earlier ones (the dictionary persists across updates and
+    across rects of one update), so a decoder that restarted its inflater would fail.
+    """
+    rng = np.random.default_rng(7)
+    width, height = 96, 64
+    screen = np.zeros((height, width, 4), dtype=np.uint8)
+    screen[..., 3] = 255
+    codec = DeflateEncoder()
+    seq = 0
+
+    def region(colours: int, h: int, w: int) -> np.ndarray:
+        palette = rng.integers(0, 256, (colours, 3), dtype=np.uint8)
+        out = np.full((h, w, 4), 255, dtype=np.uint8)
+        out[..., :3] = palette[rng.integers(0, colours, (h, w))]
+        out.reshape(-1, 4)[:colours, :3] = palette  # every colour present
+        return out
+
+    def send(*rects: tuple[int, int, np.ndarray]) -> None:
+        nonlocal seq
+        seq += 1
+        encoded = []
+        for x, y, pixels in rects:
+            h, w = pixels.shape[:2]
+            encoded.append(Rect(x, y, w, h, Encoding.DEFLATE, codec.encode(pixels)))
+            screen[y : y + h, x : x + w] = pixels
+        frame = build_frame(ScreenUpdate(seq, 0.0, width, height, tuple(encoded)))
+        page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(frame).decode())
+
+    glyph = region(2, 13, 7)
+    send((0, 0, region(2, 64, 96)))  # 1-bit indices; first payload: RESET
+    send((3, 5, glyph), (20, 5, glyph), (40, 30, region(3, 9, 11)))  # 2-bit; a repeat in one update
+    send((50, 10, region(16, 17, 13)), (60, 40, region(200, 20, 30)))  # 4-bit, 8-bit
+    send((1, 40, region(300, 20, 21)))  # more than a palette: R, G, B
+    send((70, 2, glyph))  # an old glyph again: a back-reference into earlier updates
+    assert np.array_equal(_canvas_rgb(page), screen[..., 2::-1])
+    codec.reset()  # as after a FULL update: the viewer must start a new stream
+    send((5, 5, region(4, 30, 30)), (40, 40, glyph))
+    assert np.array_equal(_canvas_rgb(page), screen[..., 2::-1])
+    acks = [decode_message(text)["seq"] for text in page.evaluate("window.lifeline.take()")]
+    assert acks == list(range(1, seq + 1))
+
+
+def test_damage_driven_updates_keep_the_canvas_exact(session: Session, xdisplay: str) -> None:
+    """X DAMAGE reports what xterm draws; grabbing and diffing only that keeps the canvas == X screen."""
+    region = DamageRegion()
+    tracker = DamageTracker(xdisplay, region.add)
+    live = LiveScreen(session.capture)
+    try:
+        session.pump_until(session.canvas_matches_screen, "first full picture")
+        session.page.mouse.click(200, 150)
+        region.take()
+        session.page.keyboard.type("echo damage-driven")
+        seen: list[Area] = []
+
+        def pump_damage() -> bool:
+            areas = region.take()
+            seen.extend(areas)
+            session.frame, mine = live.refresh(session.monitor, areas if session.encoder.seq else None)
+            boxes = None if mine is None else [Box(*area) for area in mine]
+            data = session.encoder.next_update(session.frame, boxes)
+            if data is not None:
+                session.page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(data).decode())
+                session.encodings_seen.update(session.encoder.last_update)
+            for text in session.page.evaluate("window.lifeline.take()"):
+                message = decode_message(text, allowed=VIEWER_TO_AGENT)
+                if not session.encoder.handle_control(message):
+                    session.injector.apply(message)
+            fresh = session.capture.grab(session.monitor)
+            return bool(seen) and np.array_equal(session.canvas()[..., :3], fresh[..., 2::-1])
+
+        poll(pump_damage, "damage-driven canvas == X screen after typing")
+        assert all(w * h < SCREEN_W * SCREEN_H // 4 for _, _, w, h in seen)  # small areas, not the screen
+        assert "DEFLATE" in session.encodings_seen
+    finally:
+        tracker.close()
+

@@ -62,6 +62,14 @@ class Capture(abc.ABC):
     def grab(self, monitor: Monitor) -> Frame:
         """A new, caller-owned BGRA frame of ``monitor``."""
 
+    def grab_area(self, monitor: Monitor, x: int, y: int, width: int, height: int) -> Frame:
+        """A BGRA frame of part of ``monitor`` (monitor coordinates, inside it).
+
+        Change-driven capture grabs only what was damaged. This default crops a
+        whole grab; backends that can read less (X11: mss) override it.
+        """
+        return self.grab(monitor)[y : y + height, x : x + width]
+
     def close(self) -> None:  # noqa: B027 - backends without resources need nothing
         """Release the display connection."""
 

@@ -1,4 +1,4 @@
-"""Pick PNG or JPEG for one image rectangle.
+"""Pick DEFLATE, PNG or JPEG for one image rectangle.
 
 Decisions are one-expression predicates with the rule written above them, as
 in Guacamole's ``should_use_jpeg()`` (display-worker.c), so the rule can be
@@ -14,15 +14,17 @@ import numpy as np
 from lifeline.agent.encode.constants import (
     COLOUR_SAMPLE_MAX_PX,
     COLOUR_SAMPLE_STRIDE_PX,
+    DEFLATE_MAX_AREA_PX,
     JPEG_MIN_AREA_PX,
     JPEG_MIN_FPS,
     PNG_ALWAYS_MAX_COLOURS,
+    PALETTE_MAX_COLOURS,
     PNG_MAX_COLOURS,
 )
 from lifeline.agent.encode.plan import Frame, as_u32
 from lifeline.protocol.encodings import Encoding
 
-__all__ = ["choose_encoding", "colour_count", "should_use_jpeg"]
+__all__ = ["choose_encoding", "colour_count", "should_use_deflate", "should_use_jpeg"]
 
 
 def colour_count(region: Frame) -> int:
@@ -55,11 +57,24 @@ def should_use_jpeg(area_px: int, colours: int, change_fps: float) -> bool:
     )
 
 
+def should_use_deflate(area_px: int, colours: int) -> bool:
+    """DEFLATE (palette + persistent zlib) rather than PNG when both:
+
+    - the rect is small enough that PNG's framing and fresh dictionary dominate
+      and the exact palette stays cheap (DEFLATE_MAX_AREA_PX);
+    - its sampled colours fit a palette (PALETTE_MAX_COLOURS). A sample can
+      undercount; the codec then sends R, G, B, still lossless.
+    """
+    return area_px <= DEFLATE_MAX_AREA_PX and colours <= PALETTE_MAX_COLOURS
+
+
 def choose_encoding(region: Frame, change_fps: float, *, lossless: bool = False) -> Encoding:
-    """PNG or JPEG for ``region`` (a BGRA slice); ``lossless`` forces PNG."""
-    if lossless:
-        return Encoding.PNG
+    """DEFLATE, PNG or JPEG for ``region`` (a BGRA slice); ``lossless`` rules out JPEG."""
     height, width = region.shape[:2]
-    if height * width < JPEG_MIN_AREA_PX:  # skip the colour count for small rects
-        return Encoding.PNG
-    return Encoding.JPEG if should_use_jpeg(height * width, colour_count(region), change_fps) else Encoding.PNG
+    area = height * width
+    if area < JPEG_MIN_AREA_PX:  # below JPEG's size and DEFLATE's palette cost: skip the colour count
+        return Encoding.DEFLATE
+    colours = colour_count(region)
+    if not lossless and should_use_jpeg(area, colours, change_fps):
+        return Encoding.JPEG
+    return Encoding.DEFLATE if should_use_deflate(area, colours) else Encoding.PNG

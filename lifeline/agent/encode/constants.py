@@ -96,6 +96,25 @@ CHANGE_RATE_SMOOTHING = 0.5
 #: for this many seconds, so settled text becomes sharp again.
 LOSSLESS_REFRESH_AFTER_S = 1.0
 
+# ----- DEFLATE codec (codecs/deflate.py, choose.py) ---------------------------------------
+
+#: Most colours (count) sent as a palette: indices then fit one byte, and
+#: TurboVNC found a 256-colour palette threshold matches Tight's best lossless
+#: ratio at lower CPU (anchors §2.6). Regions with more colours go RGB or PNG.
+PALETTE_MAX_COLOURS = 256
+
+#: Largest rect (px) sent as DEFLATE rather than PNG. Below it PNG's ~60 B of
+#: framing and fresh dictionary dominate (a typed character was ~400 B as a
+#: PNG cell); above it the exact palette (np.unique with inverse, ~5 ms per
+#: 64 K px on the 2-core VM) costs more than PNG's level-1 encode saves.
+#: 128 K px covers a full-width 1080p strip of several text lines.
+DEFLATE_MAX_AREA_PX = 128 * 1024
+
+#: zlib level of the persistent stream. Palette-packed text is a few KB at
+#: most per update, so level 6 costs microseconds; Tight's levels above ~5
+#: buy nothing for up to 10x the CPU (anchors §2.6).
+DEFLATE_LEVEL = 6
+
 # ----- JPEG quality (codecs/jpeg.py, pacing.py) ------------------------------------------
 
 #: JPEG quality (libjpeg scale 1-100) with a fast viewer: q70 gave 163 KB per

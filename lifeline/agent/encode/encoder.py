@@ -1,30 +1,34 @@
 """ScreenEncoder: ties capture frames, the plan passes, codecs and pacing together.
 
-See docs/protocol.md. Call ``next_update(frame)`` on every captured frame (at
-the capture rate, e.g. every 33 ms); it returns the bytes of one binary
-screen-update frame to send, or None when there is nothing to send or the ack
-window is full. Feed the viewer's control messages to ``handle_control``.
+See docs/protocol.md. Call ``next_update(frame, damage)`` whenever the screen
+may have changed (the capture loop wakes on X DAMAGE) or the ack window may
+have reopened; ``damage`` lists the boxes that may differ since the previous
+call (None: anywhere). It returns the bytes of one binary screen-update frame
+to send, or None when there is nothing to send or the ack window is full.
+Feed the viewer's control messages to ``handle_control``.
 
 The encoder keeps the *reference* frame: what the viewer will have once it
 has applied everything sent so far. Frames that arrive while the window is
-full are not queued; the next update is simply the difference between the
-newest frame and the reference, so changes coalesce.
+full are not queued; their damage is remembered and the next update is the
+difference between the newest frame and the reference inside it, so changes
+coalesce.
 
 Passes, in order (each timed at debug level):
 
-    PASS 0  plan.dirty_cells      changed 64-px cells
+    PASS 0  plan.dirty_cells      changed 64-px cells, inside the damaged boxes only
     PASS 1  copies.find_scroll    a vertical scroll becomes one COPY; re-diff
     PASS 2  full-frame check      > FULL_FRAME_DIRTY_RATIO dirty: one image
     PASS 3  solid.rewrite_solid   single-colour cells become FILLs
     PASS 4  combine.combine       merge neighbours by cost
-    PASS 5  choose + codecs       PNG or JPEG per image rect, then framing
+    PASS 5  crop.crop_to_changes  each image shrinks to its changed pixels
+    PASS 6  choose + codecs       DEFLATE, PNG or JPEG per image rect, then framing
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +36,7 @@ import numpy.typing as npt
 
 from lifeline.agent.encode.choose import choose_encoding
 from lifeline.agent.encode.codecs import jpeg, png
+from lifeline.agent.encode.codecs.deflate import DeflateEncoder
 from lifeline.agent.encode.constants import (
     CHANGE_RATE_SMOOTHING,
     FULL_FRAME_DIRTY_RATIO,
@@ -40,6 +45,7 @@ from lifeline.agent.encode.constants import (
 from lifeline.agent.encode.pacing import Pacer
 from lifeline.agent.encode.passes.combine import combine
 from lifeline.agent.encode.passes.copies import apply_copy, find_scroll
+from lifeline.agent.encode.passes.crop import crop_to_changes
 from lifeline.agent.encode.passes.solid import rewrite_solid
 from lifeline.agent.encode.plan import (
     Box,
@@ -49,6 +55,7 @@ from lifeline.agent.encode.plan import (
     box_cells,
     cell_grid,
     cells_to_ops,
+    covered_cells,
     dirty_cells,
 )
 from lifeline.protocol.encodings import Encoding
@@ -100,13 +107,21 @@ class ScreenEncoder:
         self._last_change: npt.NDArray[np.float64] = np.zeros((0, 0))
         self._rate: npt.NDArray[np.float64] = np.zeros((0, 0))
         self._lossy_since: npt.NDArray[np.float64] = np.zeros((0, 0))
+        #: Boxes that may differ from the reference since the last update; None: anywhere.
+        self._pending: list[Box] | None = None
+        self._deflate = DeflateEncoder()
         #: Summary of the last update sent, for stats and tests: encoding name -> rect count.
         self.last_update: dict[str, int] = {}
 
     # ===== PUBLIC METHODS =====
 
-    def next_update(self, frame: Frame) -> bytes | None:
-        """Encode the changes since the last update sent, if the pacer allows; else None."""
+    def next_update(self, frame: Frame, damage: Sequence[Box] | None = None) -> bytes | None:
+        """Encode the changes since the last update sent, if the pacer allows; else None.
+
+        ``damage``: the boxes of ``frame`` that may have changed since the previous
+        call (from X DAMAGE); None means anywhere (no damage tracking, a safety refresh).
+        """
+        self._note_damage(damage)
         now = self._clock()
         if self.pacer.expire(now):
             log.info("screen acks timed out; next update is a full frame")
@@ -115,7 +130,8 @@ class ScreenEncoder:
             return None
         height, width = frame.shape[:2]
         timer = _Timer(self._clock)
-        ops, full = self._plan(frame, now, timer)
+        pending, self._pending = self._pending, []
+        ops, full = self._plan(frame, pending, now, timer)
         if not ops:
             return None
         rects = self._encode(ops, frame, now)
@@ -125,7 +141,7 @@ class ScreenEncoder:
                               FLAG_FULL if full else 0)
         data = build_frame(update)
         self.pacer.sent(self._seq, now)
-        self._reference = np.array(frame, copy=True)
+        self._remember(frame, None if full else pending, ops)
         self._force_full = False
         self.last_update = {}
         for rect in rects:
@@ -151,6 +167,11 @@ class ScreenEncoder:
         self.pacer.reset()
         self._force_full = True
 
+    @property
+    def needs_full_frame(self) -> bool:
+        """True when the next update will be FULL, so the caller must capture the whole screen."""
+        return self._force_full or self._reference is None
+
     def handle_control(self, message: dict[str, Any]) -> bool:
         """Apply a validated ``ack``, ``quality`` or ``refresh`` message; False if not one of those."""
         kind = message.get("type")
@@ -171,14 +192,36 @@ class ScreenEncoder:
 
     # ===== PRIVATE METHODS =====
 
-    def _plan(self, frame: Frame, now: float, timer: _Timer) -> tuple[list[Op], bool]:
+    def _note_damage(self, damage: Sequence[Box] | None) -> None:
+        if damage is None:
+            self._pending = None
+        elif self._pending is not None:
+            self._pending.extend(damage)
+
+    def _remember(self, frame: Frame, pending: list[Box] | None, ops: list[Op]) -> None:
+        """Make the reference what the viewer now shows: the frame, wherever it may differ.
+
+        Outside the damaged boxes (and the ops, which only paint frame pixels) the
+        frame already equals the reference, so only those are copied: a keystroke
+        no longer copies the whole 8 MB 1080p frame.
+        """
+        reference = self._reference
+        if pending is None or reference is None or reference.shape != frame.shape:
+            self._reference = np.array(frame, copy=True)
+            return
+        for b in [*pending, *(op.box for op in ops)]:
+            reference[b.y : b.bottom, b.x : b.right] = frame[b.y : b.bottom, b.x : b.right]
+
+    def _plan(self, frame: Frame, pending: list[Box] | None, now: float,
+              timer: _Timer) -> tuple[list[Op], bool]:
         height, width = frame.shape[:2]
         reference = self._reference
         if self._force_full or reference is None or reference.shape != frame.shape:
             self._reset_cells(height, width)
             self._track(np.ones(cell_grid(height, width), dtype=bool), now)
+            self._deflate.reset()  # the relay resumes a broken stream at a FULL update; so does DEFLATE
             return [Op(OpKind.IMAGE, Box(0, 0, width, height))], True
-        mask = dirty_cells(reference, frame)
+        mask = dirty_cells(reference, frame, pending)
         timer.lap("dirty")
         if not mask.any():
             return self._lossless_refresh(height, width, now), False
@@ -186,18 +229,22 @@ class ScreenEncoder:
         ops: list[Op] = []
         scroll = find_scroll(reference, frame, mask)
         if scroll is not None:
-            working = np.array(reference, copy=True)
-            apply_copy(working, scroll)
+            # In place: once this update is sent the reference must show the copy anyway.
+            apply_copy(reference, scroll)
             self._copy_lossy(scroll)
             ops.append(scroll)
-            mask = dirty_cells(working, frame)
+            mask = dirty_cells(reference, frame, None if pending is None else [*pending, scroll.box])
         timer.lap("copies")
         if mask.mean() > FULL_FRAME_DIRTY_RATIO:
+            # Not cropped: at this ratio the changed pixels span nearly the screen, and the
+            # crop's full-screen diff cost ~1.7 ms per update of a moving picture.
             return [*ops, Op(OpKind.IMAGE, Box(0, 0, width, height))], False
         ops += rewrite_solid(cells_to_ops(mask, height, width), frame)
         timer.lap("solid")
         ops = combine(ops)
         timer.lap("combine")
+        ops = crop_to_changes(ops, reference, frame)
+        timer.lap("crop")
         return ops, False
 
     def _encode(self, ops: list[Op], frame: Frame, now: float) -> list[Rect]:
@@ -210,7 +257,7 @@ class ScreenEncoder:
             elif op.kind is OpKind.FILL:
                 assert op.rgb is not None
                 rects.append(Rect.fill(b.x, b.y, b.w, b.h, op.rgb))
-                self._lossy_since[box_cells(b)] = np.nan
+                self._lossy_since[covered_cells(b, *frame.shape[:2])] = np.nan
             else:
                 region = frame[b.y : b.bottom, b.x : b.right]
                 fps = float(self._rate[box_cells(b)].max())
@@ -219,8 +266,9 @@ class ScreenEncoder:
                     payload = jpeg.encode(region, self.pacer.jpeg_quality())
                     self._lossy_since[box_cells(b)] = now
                 else:
-                    payload = png.encode(region)
-                    self._lossy_since[box_cells(b)] = np.nan
+                    lossless = self._deflate.encode if encoding is Encoding.DEFLATE else png.encode
+                    payload = lossless(region)
+                    self._lossy_since[covered_cells(b, *frame.shape[:2])] = np.nan
                 rects.append(Rect(b.x, b.y, b.w, b.h, encoding, payload))
         return rects
 

@@ -10,6 +10,7 @@ IMAGEs), in the manner of Guacamole's display-plan passes.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,10 @@ import numpy.typing as npt
 
 from lifeline.agent.encode.constants import CELL_SIZE_PX
 
-__all__ = ["Box", "CellMask", "Frame", "Op", "OpKind", "as_u32", "box_cells", "cell_box", "cell_grid", "cells_to_ops", "dirty_cells"]
+__all__ = [
+    "Box", "CellMask", "Frame", "Op", "OpKind", "as_u32", "box_cells", "cell_box", "cell_grid", "cells_to_ops",
+    "covered_cells", "dirty_cells",
+]
 
 Frame = npt.NDArray[np.uint8]
 """A captured screen: shape (height, width, 4), dtype uint8, BGRA, C-contiguous."""
@@ -81,10 +85,30 @@ def cell_grid(height: int, width: int) -> tuple[int, int]:
     return -(-height // CELL_SIZE_PX), -(-width // CELL_SIZE_PX)
 
 
-def dirty_cells(reference: Frame, frame: Frame) -> CellMask:
-    """Flag every cell in which any pixel differs between the two frames."""
+def dirty_cells(reference: Frame, frame: Frame, boxes: Sequence[Box] | None = None) -> CellMask:
+    """Flag every cell in which any pixel differs between the two frames.
+
+    ``boxes``: only these may differ (X DAMAGE said so), so only the cells they
+    touch are compared; None compares everything (~2 ms for 1080p).
+    """
     height, width = frame.shape[:2]
-    diff = as_u32(reference) != as_u32(frame)
+    old, new = as_u32(reference), as_u32(frame)
+    if boxes is None:
+        return _any_per_cell(old != new)
+    mask: CellMask = np.zeros(cell_grid(height, width), dtype=bool)
+    for box in boxes:
+        rows, cols = box_cells(box)
+        y0, y1 = rows.start * CELL_SIZE_PX, min(rows.stop * CELL_SIZE_PX, height)
+        x0, x1 = cols.start * CELL_SIZE_PX, min(cols.stop * CELL_SIZE_PX, width)
+        if y1 > y0 and x1 > x0:
+            cells = _any_per_cell(old[y0:y1, x0:x1] != new[y0:y1, x0:x1])
+            mask[rows.start : rows.start + cells.shape[0], cols.start : cols.start + cells.shape[1]] |= cells
+    return mask
+
+
+def _any_per_cell(diff: npt.NDArray[np.bool_]) -> CellMask:
+    """Reduce a per-pixel flag array (starting on a cell boundary) to one flag per cell."""
+    height, width = diff.shape
     rows, cols = cell_grid(height, width)
     if height % CELL_SIZE_PX or width % CELL_SIZE_PX:
         padded = np.zeros((rows * CELL_SIZE_PX, cols * CELL_SIZE_PX), dtype=bool)
@@ -114,3 +138,14 @@ def box_cells(box: Box) -> tuple[slice, slice]:
         slice(box.y // CELL_SIZE_PX, -(-box.bottom // CELL_SIZE_PX)),
         slice(box.x // CELL_SIZE_PX, -(-box.right // CELL_SIZE_PX)),
     )
+
+
+def covered_cells(box: Box, height: int, width: int) -> tuple[slice, slice]:
+    """Index of the cells a pixel box covers entirely (a partial edge cell counts at the screen edge).
+
+    A cropped image re-sends part of a cell: only cells it covers whole may be
+    marked lossless again, or a lossy remainder would never be refreshed.
+    """
+    bottom = -(-box.bottom // CELL_SIZE_PX) if box.bottom >= height else box.bottom // CELL_SIZE_PX
+    right = -(-box.right // CELL_SIZE_PX) if box.right >= width else box.right // CELL_SIZE_PX
+    return slice(-(-box.y // CELL_SIZE_PX), bottom), slice(-(-box.x // CELL_SIZE_PX), right)

@@ -61,6 +61,11 @@ export class Display {
     this._ctx.drawImage(image, x, y);
   }
 
+  // Exact pixels (lossless decoders): putImageData bypasses compositing and smoothing.
+  putImageData(imageData, x, y) {
+    this._ctx.putImageData(imageData, x, y);
+  }
+
   // Page (clientX, clientY) -> remote pixel, clamped to the screen.
   toScreen(clientX, clientY) {
     const box = this._canvas.getBoundingClientRect();

@@ -5,6 +5,7 @@ export const encodingFill = 1; // payload: R, G, B
 export const encodingCopy = 2; // payload: src x u16, src y u16 (big-endian)
 export const encodingPNG = 3; // payload: PNG image
 export const encodingJPEG = 4; // payload: JPEG image
+export const encodingDEFLATE = 5; // payload: flags, colours, deflate data of one persistent stream
 
 export const FILL_PAYLOAD_SIZE = 1 + 1 + 1; // red + green + blue
 export const COPY_PAYLOAD_SIZE = 2 + 2; // src x + src y
@@ -14,6 +15,7 @@ const NAMES = {
   [encodingCopy]: "COPY",
   [encodingPNG]: "PNG",
   [encodingJPEG]: "JPEG",
+  [encodingDEFLATE]: "DEFLATE",
 };
 
 export function encodingName(id) {

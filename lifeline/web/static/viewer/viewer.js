@@ -12,6 +12,7 @@
 
 import { CursorOverlay } from "./cursor.js";
 import CopyDecoder from "./decoders/copy.js";
+import DeflateDecoder from "./decoders/deflate.js";
 import FillDecoder from "./decoders/fill.js";
 import JPEGDecoder from "./decoders/jpeg.js";
 import PNGDecoder from "./decoders/png.js";
@@ -43,6 +44,7 @@ export class Viewer extends EventTarget {
       [encodings.encodingCopy]: new CopyDecoder(),
       [encodings.encodingPNG]: new PNGDecoder(),
       [encodings.encodingJPEG]: new JPEGDecoder(),
+      [encodings.encodingDEFLATE]: new DeflateDecoder(),
     };
   }
 

@@ -2,7 +2,9 @@
 
 ``render`` applies a parsed update the way the browser viewer does (rects in
 order, a copy reading the screen as the rects before it left it), so a test can assert that the
-viewer's screen ends up equal to the captured frame.
+viewer's screen ends up equal to the captured frame. DEFLATE rects go through one module-level
+reference decoder, as the viewer keeps one inflate stream: a payload flagged RESET restarts it,
+so each test's first DEFLATE rect (after its encoder's FULL update) starts clean.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from lifeline.agent.encode.codecs.deflate import DeflateDecoder
 from lifeline.protocol import Encoding, ScreenUpdate, parse_frame
 
 Frame = npt.NDArray[np.uint8]
+
+_INFLATE = DeflateDecoder()
 
 
 def blank(height: int = 320, width: int = 512, bgr: tuple[int, int, int] = (0, 0, 0)) -> Frame:
@@ -54,6 +59,8 @@ def render(screen: Frame | None, data: bytes) -> tuple[Frame, ScreenUpdate]:
         elif r.encoding is Encoding.COPY:
             sx, sy = r.copy_source
             target[...] = after[sy : sy + r.height, sx : sx + r.width].copy()
+        elif r.encoding is Encoding.DEFLATE:
+            target[..., :3] = _INFLATE.decode(r.payload, r.width, r.height)[..., ::-1]
         else:
             rgb = np.asarray(Image.open(io.BytesIO(r.payload)).convert("RGB"))
             target[..., :3] = rgb[..., ::-1]

@@ -10,7 +10,9 @@ import numpy as np
 
 from lifeline.agent.encode import Pacer, ScreenEncoder
 from lifeline.agent.encode.constants import LOSSLESS_REFRESH_AFTER_S
-from lifeline.protocol import Encoding, messages
+from lifeline.agent.encode.codecs.deflate import FLAG_RESET, HEADER
+from lifeline.agent.encode.plan import Box
+from lifeline.protocol import Encoding, messages, parse_frame
 from tests.unit.agent.encode.frames_helper import blank, max_error, photo, render, text_lines
 
 
@@ -45,18 +47,21 @@ def test_unchanged_screen_sends_nothing() -> None:
     assert encoder.next_update(frame.copy()) is None
 
 
-def test_typing_sends_one_small_png_rect() -> None:
+def test_typing_sends_only_the_changed_pixels_as_one_small_deflate_rect() -> None:
     encoder, clock = _encoder()
     frame = text_lines(blank())
     screen, _ = render(None, encoder.next_update(frame) or b"")
     encoder.ack(1)
     typed = frame.copy()
-    typed[300:309, 100:106, :3] = 220
+    glyph = (np.indices((9, 6)).sum(axis=0) % 2 * 150 + 50).astype(np.uint8)  # two colours no text has
+    typed[300:309, 100:106, :3] = glyph[..., None]
     clock.now += 0.2
     data = encoder.next_update(typed)
-    assert data is not None and len(data) < 2000  # one 64x64 cell of noisy "text"
+    assert data is not None and len(data) < 100  # was ~1,900 B: the whole 64x64 cell as PNG
     screen, update = render(screen, data)
-    assert [r.encoding for r in update.rects] == [Encoding.PNG]
+    assert [r.encoding for r in update.rects] == [Encoding.DEFLATE]
+    changed = update.rects[0]
+    assert (changed.x, changed.y, changed.width, changed.height) == (100, 300, 6, 9)
     assert max_error(screen, typed) == 0
 
 
@@ -139,3 +144,46 @@ def test_quality_hint_is_applied() -> None:
     assert encoder.handle_control(messages.quality_hint(jpeg_quality=33, max_fps=5))
     assert encoder.pacer.jpeg_quality() == 33 and encoder.pacer.max_fps == 5
     assert not encoder.handle_control(messages.mouse_move(1, 1))
+
+
+def test_damage_limits_the_diff_and_is_remembered_while_the_window_is_full() -> None:
+    """Only damaged boxes are compared (X DAMAGE said nothing else changed); None compares all."""
+    encoder, clock = _encoder(max_unacked=1)
+    frame = text_lines(blank())
+    screen, _ = render(None, encoder.next_update(frame) or b"")
+    changed = frame.copy()
+    changed[10:20, 450:460, :3] = (9, 99, 199)
+    clock.now += 0.05
+    assert encoder.next_update(changed, [Box(448, 8, 16, 16)]) is None  # window full: remembered
+    encoder.ack(1)
+    unreported = changed.copy()
+    unreported[200:210, 20:30, :3] = (1, 2, 3)  # drawn without damage
+    screen, update = render(screen, encoder.next_update(unreported, []) or b"")
+    assert [(r.x, r.y, r.width, r.height) for r in update.rects] == [(450, 10, 10, 10)]
+    encoder.ack(update.seq)
+    assert max_error(screen, changed) == 0
+    screen, update = render(screen, encoder.next_update(unreported, None) or b"")  # safety refresh
+    assert max_error(screen, unreported) == 0
+
+
+def test_a_full_update_restarts_the_deflate_stream() -> None:
+    """The relay drops frames after a lost bus part until the next FULL: DEFLATE must restart there."""
+    encoder, clock = _encoder(max_unacked=10)
+    frame = text_lines(blank())
+    encoder.next_update(frame)
+
+    def reset_flag_of_a_small_change(row: int) -> int:
+        nonlocal frame
+        frame = frame.copy()
+        frame[row, 30:40, :3] = (row, 50, 90)
+        frame[row, 41, :3] = 7
+        clock.now += 0.1
+        (rect,) = parse_frame(encoder.next_update(frame) or b"").rects
+        assert rect.encoding is Encoding.DEFLATE
+        return int(HEADER.unpack_from(rect.payload)[0] & FLAG_RESET)
+
+    assert reset_flag_of_a_small_change(100) == FLAG_RESET  # the first DEFLATE rect starts the stream
+    assert reset_flag_of_a_small_change(101) == 0
+    encoder.request_refresh()
+    assert parse_frame(encoder.next_update(frame) or b"").full
+    assert reset_flag_of_a_small_change(102) == FLAG_RESET

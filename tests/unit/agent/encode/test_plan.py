@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lifeline.agent.encode.constants import CELL_SIZE_PX
-from lifeline.agent.encode.plan import Box, cell_grid, cells_to_ops, dirty_cells
+from lifeline.agent.encode.plan import Box, cell_grid, cells_to_ops, covered_cells, dirty_cells
 from tests.unit.agent.encode.frames_helper import blank
 
 
@@ -28,3 +28,18 @@ def test_partial_edge_cells_are_detected_and_clipped() -> None:
     assert cell_grid(100, 100) == mask.shape == (2, 2)
     ops = cells_to_ops(mask, 100, 100)
     assert [op.box for op in ops] == [Box(CELL_SIZE_PX, CELL_SIZE_PX, 100 - CELL_SIZE_PX, 100 - CELL_SIZE_PX)]
+
+
+def test_dirty_cells_inside_damaged_boxes_only() -> None:
+    reference, frame = blank(200, 300), blank(200, 300)
+    frame[10, 10, 0] = 1  # cell (0, 0), not reported
+    frame[130, 290, 0] = 1  # cell (2, 4), a partial edge cell, reported
+    mask = dirty_cells(reference, frame, [Box(280, 120, 20, 20)])
+    assert list(zip(*np.nonzero(mask), strict=True)) == [(2, 4)]
+    assert dirty_cells(reference, frame, []).sum() == 0
+    assert dirty_cells(reference, frame, None).sum() == 2
+
+
+def test_covered_cells_counts_whole_cells_and_screen_edge_remainders() -> None:
+    assert covered_cells(Box(10, 10, 200, 100), 200, 300) == (slice(1, 1), slice(1, 3))
+    assert covered_cells(Box(256, 128, 44, 72), 200, 300) == (slice(2, 4), slice(4, 5))

@@ -1,0 +1,68 @@
+"""Change detection bookkeeping (lifeline/agent/capture/damage.py, live.py, clock.py) without X."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from lifeline.agent.capture.base import MemoryCapture
+from lifeline.agent.capture.clock import SAFETY_REFRESH_S, CaptureClock
+from lifeline.agent.capture.damage import DamageRegion, bounding_area, clip_area
+from lifeline.agent.capture.live import LiveScreen
+
+
+def test_region_keeps_distinct_areas_drops_contained_ones_and_collapses_past_its_bound() -> None:
+    region = DamageRegion(max_areas=3)
+    region.add([(0, 0, 10, 10), (2, 2, 3, 3), (50, 50, 1, 1), (0, 0, 0, 5)])
+    assert region.take() == [(0, 0, 10, 10), (50, 50, 1, 1)]
+    assert not region and region.take() == []
+    region.add([(0, 0, 1, 1), (10, 0, 1, 1), (20, 0, 1, 1), (0, 30, 1, 1)])
+    assert region.take() == [(0, 0, 21, 31)]
+
+
+def test_area_helpers() -> None:
+    assert bounding_area([(5, 5, 2, 2), (1, 8, 1, 1)]) == (1, 5, 6, 4)
+    assert clip_area((90, 10, 20, 5), 100, 0, 50, 50) == (0, 10, 10, 5)  # a monitor at x=100
+    assert clip_area((0, 0, 10, 10), 100, 0, 50, 50) is None
+
+
+def test_live_screen_patches_only_damaged_areas_of_its_frame() -> None:
+    shown = np.zeros((40, 60, 4), dtype=np.uint8)
+    capture = MemoryCapture({0: shown})
+    live = LiveScreen(capture)
+    monitor = capture.monitors()[0]
+    frame, areas = live.refresh(monitor, [(1, 1, 2, 2)])
+    assert areas is None and not frame.any()  # first call: whole grab, "diff everything"
+    changed = shown.copy()
+    changed[5:8, 5:8] = 9
+    changed[30:32, 50:52] = 7  # drawn, but not reported as damage
+    capture.show(0, changed)
+    frame, areas = live.refresh(monitor, [(4, 4, 5, 5), (500, 500, 5, 5)])
+    assert areas == [(4, 4, 5, 5)]  # the off-monitor area is dropped
+    assert (frame[5:8, 5:8] == 9).all() and not frame[30:32, 50:52].any()
+    frame, areas = live.refresh(monitor, None)  # the safety refresh sees everything
+    assert areas is None and (frame[30:32, 50:52] == 7).all()
+
+
+def test_clock_encodes_on_damage_or_poke_and_everything_every_safety_period() -> None:
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
+        assert not clock.change_driven  # no X here: polling fallback, everything every time
+        assert clock.due(0.0) == (True, None)
+        assert clock.due(0.01) == (True, None)
+        clock.close()
+
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        assert clock.due(0.0) == (True, None)  # the first pass is a safety refresh
+        assert clock.due(0.1) == (False, [])  # nothing damaged: sleep
+        clock._damaged([(1, 2, 3, 4)])
+        await clock.wait(polling=True, idle_timeout=None)  # woken at once
+        assert clock.due(0.2) == (True, [(1, 2, 3, 4)])
+        clock.poke()
+        assert clock.due(0.3) == (True, [])
+        assert clock.due(SAFETY_REFRESH_S + 0.01) == (True, None)
+        clock._tracker = None
+
+    asyncio.run(scenario())
