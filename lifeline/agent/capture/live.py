@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 
 from lifeline.agent.capture.base import Capture, Frame, Monitor
 from lifeline.agent.capture.damage import Area, clip_area
@@ -36,7 +35,9 @@ class LiveScreen:
         """
         known = self._frames.get(monitor.index)
         if damage is None or known is None or known[0] != monitor:
-            frame = np.array(self._capture.grab(monitor), copy=True)  # ours to patch: mss reuses its buffer
+            frame = self._capture.grab(monitor)  # caller-owned by the Capture contract: ours to patch
+            if not frame.flags.writeable:
+                frame = frame.copy()
             self._frames[monitor.index] = (monitor, frame)
             return frame, None
         frame = known[1]

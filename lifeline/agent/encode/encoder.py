@@ -44,7 +44,7 @@ from lifeline.agent.encode.constants import (
 )
 from lifeline.agent.encode.pacing import Pacer
 from lifeline.agent.encode.passes.combine import combine
-from lifeline.agent.encode.passes.copies import apply_copy, find_scroll
+from lifeline.agent.encode.passes.copies import apply_copy, find_scroll, remaining_after_copy
 from lifeline.agent.encode.passes.crop import crop_to_changes
 from lifeline.agent.encode.passes.solid import rewrite_solid
 from lifeline.agent.encode.plan import (
@@ -141,7 +141,7 @@ class ScreenEncoder:
                               FLAG_FULL if full else 0)
         data = build_frame(update)
         self.pacer.sent(self._seq, now)
-        self._remember(frame, None if full else pending, ops)
+        self._remember(frame, full, ops)
         self._force_full = False
         self.last_update = {}
         for rect in rects:
@@ -198,19 +198,22 @@ class ScreenEncoder:
         elif self._pending is not None:
             self._pending.extend(damage)
 
-    def _remember(self, frame: Frame, pending: list[Box] | None, ops: list[Op]) -> None:
-        """Make the reference what the viewer now shows: the frame, wherever it may differ.
+    def _remember(self, frame: Frame, full: bool, ops: list[Op]) -> None:
+        """Make the reference what the viewer now shows: the frame.
 
-        Outside the damaged boxes (and the ops, which only paint frame pixels) the
-        frame already equals the reference, so only those are copied: a keystroke
-        no longer copies the whole 8 MB 1080p frame.
+        A COPY was already applied to the reference while planning, and the FILLs
+        and images cover every pixel that still differed, so only their boxes are
+        copied: a keystroke no longer copies the whole 8 MB 1080p frame, and a
+        terminal scroll copies its new line rather than the terminal.
         """
         reference = self._reference
-        if pending is None or reference is None or reference.shape != frame.shape:
+        if full or reference is None or reference.shape != frame.shape:
             self._reference = np.array(frame, copy=True)
             return
-        for b in [*pending, *(op.box for op in ops)]:
-            reference[b.y : b.bottom, b.x : b.right] = frame[b.y : b.bottom, b.x : b.right]
+        for op in ops:
+            if op.kind is not OpKind.COPY:
+                b = op.box
+                reference[b.y : b.bottom, b.x : b.right] = frame[b.y : b.bottom, b.x : b.right]
 
     def _plan(self, frame: Frame, pending: list[Box] | None, now: float,
               timer: _Timer) -> tuple[list[Op], bool]:
@@ -233,7 +236,7 @@ class ScreenEncoder:
             apply_copy(reference, scroll)
             self._copy_lossy(scroll)
             ops.append(scroll)
-            mask = dirty_cells(reference, frame, None if pending is None else [*pending, scroll.box])
+            mask = remaining_after_copy(mask, reference, frame, scroll)
         timer.lap("copies")
         if mask.mean() > FULL_FRAME_DIRTY_RATIO:
             # Not cropped: at this ratio the changed pixels span nearly the screen, and the

@@ -57,3 +57,16 @@ def test_repetitive_rows_alone_do_not_vote() -> None:
     before[::8, :, :3] = 255  # identical stripes: every row has many twins
     after = _scrolled(before, 4)
     assert find_scroll(before, after, dirty_cells(before, after)) is None
+
+
+def test_remaining_after_copy_rechecks_only_the_cells_the_copy_covers_in_part() -> None:
+    from lifeline.agent.encode.passes.copies import remaining_after_copy
+
+    before = text_lines(blank())
+    after = _scrolled(before, 26)
+    after[-20:-11, 8:300, :3] = 200
+    mask = dirty_cells(before, after)
+    op = find_scroll(before, after, mask)
+    assert op is not None
+    apply_copy(before, op)
+    assert np.array_equal(remaining_after_copy(mask, before, after, op), dirty_cells(before, after))
