@@ -324,3 +324,31 @@ def test_every_tab_renders_for_every_kind_of_node(sqlite_server: ServerProcess, 
             expect(page.locator(f".admin-tab-body[data-tab='{tab_id}'] h2").first).to_be_visible()
             expect(page.locator(".admin-panel .admin-alert-error")).to_have_count(0)
     assert script_errors == []
+
+
+def test_hidden_post_session_urls_show_only_after_show_urls(sqlite_server: ServerProcess, page: Page) -> None:
+    """Part 2 §14: with Hide post session URLs on, an Administrator clicks Show URLs (audited) to see them."""
+    server = sqlite_server
+    master = create_master_admin(server)
+    api = api_client(server, master["email"])
+    group = api.post("/api/admin/tech-groups", json={"name": "CRM desk"}).json()["id"]
+    secret_url = "https://crm:s3cret@crm.example.test/post"
+    for owner, values in ((f"tech_group/{group}", {"post_to_url": {"urls": {"end": secret_url}}}),
+                          ("global/0", {"hide_post_session_urls": True})):
+        saved = api.put(f"/api/admin/settings/{owner}", json={"values": values})
+        assert saved.status_code == 200, saved.text
+    admin = cli_json(server, "create-admin", "--name", "Andy Admin", "--email", "andy@example.test",
+                     "--password", FIRST_PASSWORD)
+    first_password_change(server, "andy@example.test")
+    server.cli("admin", "assign-admin", "--admin-id", str(admin["id"]), "--group-id", str(group))
+
+    sign_in(page, server, "andy@example.test")
+    row(page, "CRM desk").click()
+    open_tab(page, "Settings")
+    urls = page.locator('textarea[name="post_to_url"]')
+    expect(urls).to_have_value(re.compile('"end": "•+"'))  # masked, not the URL with its password
+    page.get_by_role("button", name="Show URLs").click()
+    expect(page.locator('textarea[name="post_to_url"]')).to_have_value(re.compile("s3cret"))
+    expect(page.get_by_role("button", name="Show URLs")).to_have_count(0)
+    views = api.get("/api/admin/audit", params={"change_type": "View"}).json()["entries"]
+    assert [(e["actor_id"], e["entity_id"], e["detail"]) for e in views] == [(admin["id"], group, "Show URLs")]
