@@ -147,7 +147,7 @@ async def run_due_jobs(services: Services, node: str, now: datetime) -> int:
             except LifelineError as exc:  # a lost race or a refused move: the session moved on
                 await db.rollback()
                 error = exc.message
-            except Exception as exc:  # keep the scheduler alive; the lease lets the job be retried
+            except Exception:  # keep the scheduler alive; the lease lets the job be retried
                 log.exception("job %s (%s) failed", job_id, kind)
                 await db.rollback()
                 continue

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from lifeline.domain.session_state import CloseReason
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.errors import LifelineError
-from lifeline.services.access import require
 from lifeline.services.sessions import chat, entry, lifecycle, presence, surveys, views
 from lifeline.services.sessions.config import load_permissions
 from lifeline.services.sessions.queue import access_session_for_technician, list_queue, technician_scope
