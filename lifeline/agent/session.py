@@ -145,8 +145,11 @@ class AgentSession:
         self._loop.call_soon_threadsafe(end)
 
     async def _serve_once(self) -> None:
+        # compression=None: websockets negotiates permessage-deflate by default, which re-deflated
+        # every JPEG/PNG/DEFLATE frame (already compressed) at ~5 ms per 1080p update on the agent,
+        # and inflated it again on the relay.
         async with connect(self.url, max_size=MAX_MESSAGE_BYTES, open_timeout=10, ping_interval=5,
-                           ping_timeout=10) as ws:
+                           ping_timeout=10, compression=None) as ws:
             await ws.send(messages.encode_message(messages.hello(SUPPORTED_VERSIONS, "agent")))
             welcome = messages.decode_message(await ws.recv(), allowed={"welcome"})
             log.info("relay speaks protocol version %d (ours %d)", welcome["version"], PROTOCOL_VERSION)

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from lifeline.agent.capture.base import CaptureError
 from lifeline.agent.capture.damage import Area, DamageRegion, DamageTracker
 
-__all__ = ["DAMAGE_SETTLE_S", "POLL_S", "SAFETY_REFRESH_S", "CaptureClock"]
+__all__ = ["DAMAGE_SETTLE_S", "MIN_CAPTURE_INTERVAL_S", "POLL_S", "SAFETY_REFRESH_S", "CaptureClock"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ SAFETY_REFRESH_S = 1.0
 #: headers. 3 ms is small next to the ~45 ms reference latency target.
 DAMAGE_SETTLE_S = 0.003
 
+#: Fewest seconds between two damage-driven captures: at most 50 a second.
+#: x11vnc (the reference of bench/screen.py) waits 20 ms between polls by
+#: default (-wait 20); a terminal scrolling 50 lines/s otherwise woke us for
+#: every line and cost twice its CPU. An isolated change is not delayed (the
+#: interval has long passed), and 50/s stays above the 30 fps target.
+MIN_CAPTURE_INTERVAL_S = 0.02
+
 
 class CaptureClock:
     """Paces the agent's capture loop; every method runs on the asyncio loop except the tracker's callback."""
@@ -55,6 +63,7 @@ class CaptureClock:
         self._poked = False
         self._last_full = float("-inf")
         self._last_poll = float("-inf")
+        self._last_capture = float("-inf")
         self._tracker: DamageTracker | None = None
         try:
             self._tracker = DamageTracker(display_name, self._damaged)
@@ -73,10 +82,12 @@ class CaptureClock:
         """
         poked, self._poked = self._poked, False
         if self._tracker is None or now - self._last_full >= SAFETY_REFRESH_S:
-            self._last_full = now
+            self._last_full = self._last_capture = now
             self._region.take()
             return True, None
         areas = self._region.take()
+        if areas:
+            self._last_capture = now
         return bool(areas) or poked, areas
 
     def poll_due(self, now: float) -> bool:
@@ -111,7 +122,8 @@ class CaptureClock:
             return
         self._event.clear()
         if self._region and not self._poked:
-            await asyncio.sleep(DAMAGE_SETTLE_S)
+            since = time.monotonic() - self._last_capture
+            await asyncio.sleep(max(DAMAGE_SETTLE_S, MIN_CAPTURE_INTERVAL_S - since))
 
     def close(self) -> None:
         if self._tracker is not None:

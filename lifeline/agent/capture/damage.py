@@ -84,6 +84,9 @@ class DamageRegion:
         with self._lock:
             for area in areas:
                 if area[2] > 0 and area[3] > 0 and not any(_contains(old, area) for old in self._areas):
+                    # A scroll reports the cursor and the new line, then the whole copied block:
+                    # drop what the new area contains, or it is grabbed and diffed twice.
+                    self._areas = [old for old in self._areas if not _contains(area, old)]
                     self._areas.append(area)
             if len(self._areas) > self._max_areas:
                 self._areas = [bounding_area(self._areas)]

@@ -16,6 +16,8 @@ def test_region_keeps_distinct_areas_drops_contained_ones_and_collapses_past_its
     region = DamageRegion(max_areas=3)
     region.add([(0, 0, 10, 10), (2, 2, 3, 3), (50, 50, 1, 1), (0, 0, 0, 5)])
     assert region.take() == [(0, 0, 10, 10), (50, 50, 1, 1)]
+    region.add([(2, 2, 3, 3), (60, 0, 1, 1), (0, 0, 10, 10)])  # a later area swallows an earlier one
+    assert region.take() == [(60, 0, 1, 1), (0, 0, 10, 10)]
     assert not region and region.take() == []
     region.add([(0, 0, 1, 1), (10, 0, 1, 1), (20, 0, 1, 1), (0, 30, 1, 1)])
     assert region.take() == [(0, 0, 21, 31)]
@@ -63,6 +65,30 @@ def test_clock_encodes_on_damage_or_poke_and_everything_every_safety_period() ->
         clock.poke()
         assert clock.due(0.3) == (True, [])
         assert clock.due(SAFETY_REFRESH_S + 0.01) == (True, None)
+        clock._tracker = None
+
+    asyncio.run(scenario())
+
+
+def test_damage_right_after_a_capture_waits_out_the_minimum_interval() -> None:
+    import time
+
+    from lifeline.agent.capture.clock import DAMAGE_SETTLE_S, MIN_CAPTURE_INTERVAL_S
+
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        clock.due(time.monotonic())  # the first (safety) capture
+        clock._damaged([(0, 0, 1, 1)])
+        started = time.monotonic()
+        await clock.wait(polling=True, idle_timeout=None)
+        assert time.monotonic() - started >= MIN_CAPTURE_INTERVAL_S * 0.9
+        assert clock.due(time.monotonic()) == (True, [(0, 0, 1, 1)])
+        await asyncio.sleep(MIN_CAPTURE_INTERVAL_S)  # a change long after the last capture
+        clock._damaged([(5, 5, 1, 1)])
+        started = time.monotonic()
+        await clock.wait(polling=True, idle_timeout=None)
+        assert time.monotonic() - started < MIN_CAPTURE_INTERVAL_S * 0.9 or DAMAGE_SETTLE_S >= MIN_CAPTURE_INTERVAL_S
         clock._tracker = None
 
     asyncio.run(scenario())
