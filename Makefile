@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Most test time is spent waiting on servers, browsers and X; two workers (one per core)
+# halve the wall time. Each test module stays on one worker (--dist loadfile).
+TEST_WORKERS ?= 2
+
 .PHONY: run test venv lint bench clean
 
 $(STAMP): pyproject.toml
@@ -23,7 +27,7 @@ run: $(STAMP)
 ## make test: install system packages and services the tests need, then the whole suite.
 test: $(STAMP)
 	bash scripts/system-deps.sh test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	bash scripts/system-deps.sh test

@@ -8,6 +8,7 @@ included here in one readable list.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -84,8 +85,9 @@ def create_app(config: Config | None = None) -> FastAPI:
 
 def _include_health(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    async def healthz() -> dict[str, str | int]:
+        # The pid lets a supervisor (or a test) tell this process from another on a reused port.
+        return {"status": "ok", "version": __version__, "pid": os.getpid()}
 
 
 # Each entry adds one area's routes; keep in the order a reader meets them.

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 NATS_URL = "nats://127.0.0.1:4222"
 SERVER_START_TIMEOUT_S = 30.0
+PORT_ATTEMPTS = 5
 
 
 def free_port() -> int:
@@ -120,8 +122,19 @@ def running_server(backend: str, tmp_path: Path, **env_overrides: str) -> Iterat
 
 def start_server(env: dict[str, str], log_path: Path, port: int | None = None,
                  args: tuple[str, ...] = ()) -> ServerProcess:
-    """`lifeline serve *args` on a free port (or `port`), answering `/healthz`."""
-    port = port or free_port()
+    """`lifeline serve *args` on a free port (or `port`), answering `/healthz`.
+
+    Tests run in parallel workers, so a port found free may be taken before the server
+    binds it: such a start is retried on another port (never when the caller chose one).
+    """
+    for _attempt in range(PORT_ATTEMPTS if port is None else 1):
+        server = _start_once(env, log_path, port or free_port(), args)
+        if server is not None:
+            return server
+    raise RuntimeError(f"server could not bind a port after {PORT_ATTEMPTS} attempts:\n{log_path.read_text()}")
+
+
+def _start_once(env: dict[str, str], log_path: Path, port: int, args: tuple[str, ...]) -> ServerProcess | None:
     env = {**env, "LIFELINE_PORT": str(port), "LIFELINE_HOST": "127.0.0.1"}
     log_file = log_path.open("ab")
     process = subprocess.Popen(
@@ -131,12 +144,26 @@ def start_server(env: dict[str, str], log_path: Path, port: int | None = None,
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            if "address already in use" in server.log().lower():
+                return None
             raise RuntimeError(f"server exited with {process.returncode}:\n{server.log()}")
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=1.0).status_code == 200:
+            health = httpx.get(f"{server.url}/healthz", timeout=1.0)
+            # Another worker's server on a reused port answers too: only our own pid counts
+            # (with --workers the answering pid is a child of ours).
+            if health.status_code == 200 and _is_ours(health.json().get("pid"), process.pid):
                 return server
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"server did not answer /healthz within {SERVER_START_TIMEOUT_S}s:\n{server.log()}")
+
+
+def _is_ours(pid: object, parent_pid: int) -> bool:
+    if pid == parent_pid:
+        return True
+    try:
+        return isinstance(pid, int) and psutil.Process(pid).ppid() == parent_pid
+    except psutil.Error:
+        return False
