@@ -179,7 +179,7 @@ def test_export_validation():
 
 # -- triggers ----------------------------------------------------------------------------------------
 
-ALLOWED = [(o, n) for o, news in ALLOWED_TRANSITIONS.items() for n in news]
+ALLOWED = [(o, n) for o, news in ALLOWED_TRANSITIONS.items() for n in sorted(news)]
 
 
 @pytest.mark.parametrize(("old", "new"), ALLOWED)
