@@ -45,6 +45,9 @@ def serve(
     options: dict[str, Any] = {
         "host": host or config.host, "port": port or config.port, "ws": "wsproto", "log_level": "info",
         "proxy_headers": False, "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        # Screen frames are already JPEG/PNG/DEFLATE: compressing them again per message cost
+        # ~5 ms per 1080p update for nothing (docs/performance.md, Screen).
+        "ws_per_message_deflate": False,
     }
     if workers > 1:  # uvicorn starts each worker from the import string; each reads the same environment
         uvicorn.run("lifeline.web.app:create_app", factory=True, workers=workers, **options)
