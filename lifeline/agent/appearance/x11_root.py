@@ -38,8 +38,9 @@ class RootWallpaper:
 
     name = "X root wallpaper"
 
-    def __init__(self, display_name: str | None = None) -> None:
-        self._d = display.Display(display_name)
+    def __init__(self, display_name: str | None = None, *, connection: display.Display | None = None) -> None:
+        """Open ``display_name`` (or use ``connection``, which this then owns: tests pass a scripted root)."""
+        self._d = connection if connection is not None else display.Display(display_name)
         self._root = self._d.screen().root
         self._atoms = {n: self._d.intern_atom(n) for n in (*WALLPAPER_PROPERTIES, SAVED_PROPERTY)}
         if self._read_saved() is not None:
@@ -64,10 +65,13 @@ class RootWallpaper:
         saved = self._read_saved()
         if saved is None:
             return
-        pixmap = next((p for p in saved if p and self._exists(p)), 0)
+        # Only pixmaps that still exist are published again: Esetroot-style setters XKillClient the id
+        # they find in ESETROOT_PMAP_ID, and a stale id may by now belong to an unrelated client.
+        alive = [p if p and self._exists(p) else 0 for p in saved]
+        pixmap = next((p for p in alive if p), 0)
         if pixmap:
             self._root.change_attributes(background_pixmap=pixmap)
-            for name, value in zip(WALLPAPER_PROPERTIES, saved, strict=True):
+            for name, value in zip(WALLPAPER_PROPERTIES, alive, strict=True):
                 if value:
                     self._root.change_property(self._atoms[name], Xatom.PIXMAP, 32, [value])
         else:

@@ -58,7 +58,10 @@ class CursorImage:
         a = (argb >> 24) & 0xFF
         channels = [(argb >> shift) & 0xFF for shift in (16, 8, 0)]
         safe_a = np.where(a == 0, 1, a)
-        straight = [np.where(a == 0, 0, np.minimum(c * _OPAQUE // safe_a, _OPAQUE)) for c in channels]
+        # Rounded, not floored: flooring darkened every anti-aliased edge pixel by up to one step, and
+        # rounding is the exact inverse (re-premultiplying gives back the source's value).
+        straight = [np.where(a == 0, 0, np.minimum((c * _OPAQUE + safe_a // 2) // safe_a, _OPAQUE))
+                    for c in channels]
         rgba = np.stack([*straight, a], axis=-1).astype(np.uint8)
         return cls(w, h, min(hot_x, w - 1), min(hot_y, h - 1), rgba.tobytes(), serial)
 

@@ -24,8 +24,14 @@ DISPLAY_CURSOR_NOTIFY_MASK = 1
 
 
 class X11Cursor(CursorSource):
-    def __init__(self, display_name: str | None = None) -> None:
-        self._d = display.Display(display_name)
+    """The pointer of one X display, on a connection of its own (or ``connection``, which it then owns).
+
+    ``connection`` exists so the notification and conversion logic can be
+    tested with a scripted display instead of an X server.
+    """
+
+    def __init__(self, display_name: str | None = None, *, connection: display.Display | None = None) -> None:
+        self._d = connection if connection is not None else display.Display(display_name)
         self._root = self._d.screen().root
         self._xfixes = self._d.has_extension("XFIXES")
         self._first = True
