@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_admin_center import create_master_admin, open_tab, page, sign_in  # noqa: F401
+from tests.e2e.test_admin_center import create_master_admin, open_tab, sign_in
 from tests.support.servers import ServerProcess
 
 

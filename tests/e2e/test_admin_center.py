@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.support.servers import ServerProcess
 
@@ -24,7 +22,6 @@ PASSWORD = "Lifeline-Test1"  # Strong under the default policy: 4 classes, one r
 # Accounts made by the CLI must change their password at first sign-in (the default policy);
 # the tests do that step over HTTP so the browser starts at the Administration Center.
 FIRST_PASSWORD = "First-Login9x"
-VIEWPORT = {"width": 1440, "height": 900}
 
 
 # ---- set-up through the CLI and the JSON API (what the page is checked against) ----------------
@@ -75,15 +72,6 @@ def api_client(server: ServerProcess, email: str) -> httpx.Client:
     response = client.post("/api/auth/login", json={"email": email, "password": PASSWORD, "app": "admin"})
     assert response.status_code == 200 and response.json()["stage"] == "full", response.text
     return client
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 # ---- page helpers --------------------------------------------------------------------------------

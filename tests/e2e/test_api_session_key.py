@@ -13,10 +13,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_console_sessions import (  # noqa: F401  (actors is a fixture)
+from tests.e2e.test_console_sessions import (
     WAIT_MS,
-    Actors,
-    actors,
     customer_pin_entry,
     open_console,
     queue_row,
@@ -24,6 +22,7 @@ from tests.e2e.test_console_sessions import (  # noqa: F401  (actors is a fixtur
 )
 from tests.support.accounts import create_tech_group, create_technician
 from tests.support.api_client import command, create_api_account, error_text, is_error, text, token_for
+from tests.support.browser import Actors
 from tests.support.servers import ServerProcess
 
 CONNECTED = "You are connected to a technician."

@@ -9,12 +9,10 @@ Waits are Playwright `expect` polls, never sleeps.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.support.accounts import (
     Account,
@@ -24,7 +22,8 @@ from tests.support.accounts import (
     save_group_settings,
     seed,
 )
-from tests.support.servers import ServerProcess, base_env, fresh_database, migrate, start_server
+from tests.support.browser import Actors
+from tests.support.servers import ServerProcess, start_server
 from tests.support.sessions import session_seed
 
 WAIT_MS = 20_000
@@ -39,55 +38,6 @@ CUSTOMER_SURVEY = {"mode": "rescue", "questions": [
      "answers": ["Very", "Quite", "Neutral", "Not really", "Not at all"], "mandatory": True},
     {"text": "Anything else?", "type": "open"},
 ]}
-
-
-class Actors:
-    """Browser contexts opened by a test; closed (and their page errors checked) at teardown."""
-
-    def __init__(self, browser: Browser, server: ServerProcess) -> None:
-        self.browser = browser
-        self.server = server
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def page(self) -> Page:
-        context = self.browser.new_context(viewport={"width": 1360, "height": 860})
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
-        return page
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
-@pytest.fixture
-def clock_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A SQLite server whose clock a test moves forward by writing seconds to `extra["clock_file"]`."""
-    clock_file = tmp_path / "clock-offset"
-    clock_file.write_text("0")
-    with fresh_database("sqlite", tmp_path) as database_url:
-        env = base_env(database_url, tmp_path / "var", LIFELINE_ENV="test", LIFELINE_TEST_CLOCK_FILE=str(clock_file))
-        migrate(env)
-        proc = start_server(env, tmp_path / "server.log")
-        proc.extra["clock_file"] = str(clock_file)
-        try:
-            yield proc
-        finally:
-            proc.stop()
-
-
-@pytest.fixture
-def actors(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Actors]:
-    """Browser contexts against the test's server (`clock_server` if it asks for one, else `sqlite_server`)."""
-    name = "clock_server" if "clock_server" in request.fixturenames else "sqlite_server"
-    opened = Actors(browser, request.getfixturevalue(name))
-    try:
-        yield opened
-    finally:
-        opened.close()
-    assert not opened.errors, opened.errors
 
 
 def sign_in(page: Page, server: ServerProcess, account: Account, app: str = "console") -> None:

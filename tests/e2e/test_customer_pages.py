@@ -8,8 +8,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_console_sessions import (
     WAIT_MS,
-    Actors,
-    actors,  # noqa: F401 - the fixture
     create_pin,
     customer_channel_entry,
     open_console,
@@ -18,6 +16,7 @@ from tests.e2e.test_console_sessions import (
     workspace,
 )
 from tests.support.accounts import create_tech_group, create_technician, save_group_settings
+from tests.support.browser import Actors
 from tests.support.servers import ServerProcess
 from tests.support.sessions import session_seed
 

@@ -42,6 +42,7 @@ from tests.support.remote import (  # noqa: E402
     KeyLogger,
     agent,
     answer_prompt,
+    click_prompt_button,
     root_wallpaper_property,
     screen_pixel,
     set_root_wallpaper,
@@ -326,27 +327,60 @@ def test_view_only_technician_cannot_inject_even_by_hand(
 ) -> None:
     group = create_tech_group(sqlite_server, "Viewers")
     session_seed(sqlite_server, "set_permission", group_id=group, key="launch_remote_control", allowed=False)
+    session_seed(sqlite_server, "set_permission", group_id=group, key="screen_capture", allowed=False)
     tech = technician(sqlite_server, group)
     pin, lsid = new_session(sqlite_server, tech)
     with agent(sqlite_server.url, xdisplay, tmp_path / "agent.log", "--pin", pin):
         pick_up(tech, lsid)
         open_console(page, tech, lsid)
         assert page.locator(f"{panel(page, lsid)} [data-action='remote-control']").is_hidden()
-        start(page, lsid, "view", xdisplay)
+        _customer_denies_then_allows(page, lsid, xdisplay)
+        assert page.locator(f"{panel(page, lsid)} [data-action='remote-screenshot']").is_hidden()
         with contextlib.closing(relay_socket(tech, lsid)) as ws:
             ws.send(json.dumps({"type": "start", "mode": "control"}))
             assert "Launch remote control" in next_of(ws, "refused")["reason"]
             ws.send(json.dumps({"type": "start", "mode": "view"}))
+            assert next_of(ws, "state")["allowed"]["screenshot"] is False
+            ws.send(json.dumps({"type": "screenshot_request"}))  # no Screen capture: the relay must drop it
             target = tmp_path / "injected"
             ws.send(json.dumps({"type": "mouse_button", "button": 0, "down": True, "x": 200, "y": 150}))
             ws.send(json.dumps({"type": "mouse_button", "button": 0, "down": False, "x": 200, "y": 150}))
             send_typing(ws, f"touch {target}\n")
             ws.send(json.dumps({"type": "stop"}))
-            next_of(ws, "state")
+            seen = _types_until_state(ws)
+        # The relay handles one viewer's messages in order, so the stop's state proves the request was judged.
+        wait_for(lambda: "screenshot_request refused" in sqlite_server.log(), "the relay refusing the screenshot")
+        assert "screenshot_png" not in seen, seen
         probe = tmp_path / "probe"  # the view-only console itself types nothing either
         type_command(page, lsid, f"touch {probe}")
         page.wait_for_timeout(300)
         assert not target.exists() and not probe.exists()
+    log = [(e["op"], e.get("mode") or e.get("decision"), e.get("via"), e["actor"]["kind"])
+           for e in tech.get(f"/api/console/sessions/{lsid}")["events"] if e["type"] == "remote"]
+    assert log[:3] == [("started", "view", None, "technician"), ("consent", "denied", "prompt", "customer"),
+                       ("started", "view", None, "technician")], log
+    assert ("consent", "granted", "prompt", "customer") in log
+    assert not any(op == "screenshot" for op, *_ in log), log
+
+
+def _customer_denies_then_allows(page: Page, lsid: str, display: str) -> None:
+    """The customer clicks Deny: the console says so and nothing streams; the next Start asks again."""
+    page.locator(f"{panel(page, lsid)} [data-action='remote-view']").click()
+    click_prompt_button(display, "Deny")
+    status = page.locator(f"{panel(page, lsid)} [data-remote-status]")
+    wait_for(lambda: status.text_content() == "The customer declined.", "the console showing the refusal")
+    assert page.locator(f"{panel(page, lsid)}[data-streaming='false']").count() == 1
+    start(page, lsid, "view", display)
+
+
+def _types_until_state(ws) -> list[str]:  # type: ignore[no-untyped-def]
+    """The types of the JSON messages received up to and including the next ``state``."""
+    seen: list[str] = []
+    while not seen or seen[-1] != "state":
+        raw = ws.recv(timeout=20)
+        if isinstance(raw, str):
+            seen.append(json.loads(raw)["type"])
+    return seen
 
 
 def test_technician_outside_the_session_cannot_connect(sqlite_server: ServerProcess, tmp_path: Path) -> None:

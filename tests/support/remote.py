@@ -6,6 +6,7 @@ Everything started here is stopped by its context manager; every wait polls.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -67,6 +68,33 @@ def answer_prompt(display: str, allow: bool = True) -> None:
     window = wait_for(lambda: find_window(display, PROMPT_TITLE), "the agent's permission prompt")
     xdotool(display, "windowfocus", "--sync", window)
     xdotool(display, "key", "Return" if allow else "Escape")
+    wait_for(lambda: find_window(display, PROMPT_TITLE) is None, "the prompt to close")
+
+
+#: One line of ``xwininfo -tree``: the window id, then "WxH+x+y  +absX+absY" at the end.
+_TREE_LINE = re.compile(r"^(?P<indent>\s+)(?P<id>0x[0-9a-f]+) .*\s(?P<w>\d+)x(?P<h>\d+)[+-]-?\d+[+-]-?\d+"
+                        r"\s+\+(?P<x>-?\d+)\+(?P<y>-?\d+)$")
+#: The prompt's buttons, left to right (``ui.py`` packs Allow at the right edge, Deny left of it).
+PROMPT_BUTTONS = ("Deny", "Allow")
+
+
+def click_prompt_button(display: str, label: str) -> None:
+    """Click a button of the agent's Tk permission prompt with the mouse, as a customer would.
+
+    Tk gives every widget its own X window but no name, so the buttons are
+    found by shape: they are the innermost windows of the prompt (the label
+    and the frame holding them are one level up), in ``PROMPT_BUTTONS`` order.
+    """
+    window = wait_for(lambda: find_window(display, PROMPT_TITLE), "the agent's permission prompt")
+    tree = subprocess.run(["xwininfo", "-tree", "-id", window], env={**os.environ, "DISPLAY": display}, text=True,
+                          capture_output=True, timeout=20, check=True).stdout
+    found = [m for m in map(_TREE_LINE.match, tree.splitlines()) if m]
+    deepest = max(len(m["indent"]) for m in found)
+    buttons = sorted((m for m in found if len(m["indent"]) == deepest), key=lambda m: int(m["x"]))
+    assert len(buttons) == len(PROMPT_BUTTONS), f"expected the prompt's two buttons in:\n{tree}"
+    button = buttons[PROMPT_BUTTONS.index(label)]
+    x, y = int(button["x"]) + int(button["w"]) // 2, int(button["y"]) + int(button["h"]) // 2
+    xdotool(display, "mousemove", "--sync", str(x), str(y), "click", "1")
     wait_for(lambda: find_window(display, PROMPT_TITLE) is None, "the prompt to close")
 
 
