@@ -117,10 +117,14 @@ async def realtime_phase(server: ServerProcess, token: str, group: int, subscrib
                 break
 
     async def wait_update(ws: websockets.ClientConnection, sent: float) -> float:
+        # Timed before parsing: one client loop serves every subscriber, so parsing each message first
+        # would add the parse time of all the others to the last one's figure.
         while True:
-            message = json.loads(await asyncio.wait_for(ws.recv(), PHASE_BUDGET_S))
+            data = await asyncio.wait_for(ws.recv(), PHASE_BUDGET_S)
+            arrived = time.perf_counter()
+            message = json.loads(data)
             if message.get("type") == "model_update" and "support_session" in message.get("insert", {}):
-                return (time.perf_counter() - sent) * 1000
+                return (arrived - sent) * 1000
 
     split = urlsplit(server.url)
     target = f"/api/command?{urlencode({'action': 'generate_session_key', 'type': 'support', 'queue_id': f'team:{group}'})}"
