@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Most test time is spent waiting on servers, browsers and X; two workers (one per core)
-# halve the wall time. Each test module stays on one worker (--dist loadfile).
+# Most test time is spent waiting on servers; two workers (one per core) nearly halve the
+# wall time of the unit and integration tests (each module stays on one worker). The
+# end-to-end tests (browsers, X servers, agents, benches) run one at a time: in parallel
+# on two cores their polling deadlines become a matter of luck.
 TEST_WORKERS ?= 2
 
 .PHONY: run test venv lint bench clean
@@ -27,7 +29,8 @@ run: $(STAMP)
 ## make test: install system packages and services the tests need, then the whole suite.
 test: $(STAMP)
 	bash scripts/system-deps.sh test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests/unit tests/integration $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	bash scripts/system-deps.sh test
