@@ -224,6 +224,9 @@ class AgentSession:
             return
         if stream.encoder.handle_control(message):
             self._capture_clock.poke()  # an ack may reopen the window over pending damage
+            if kind == "encodings":  # answer with what this viewer will get (docs/protocol.md)
+                answer = messages.encodings(stream.encoder.offered_encodings())
+                await self._send(relay.build("to_viewer", viewer=viewer, message=answer))
             return
         if kind == "monitor_select":
             stream.monitor = message["index"]

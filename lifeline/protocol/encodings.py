@@ -36,6 +36,13 @@ class Encoding(IntEnum):
     #: pixels; 1..256: a palette, then row-padded packed indices), deflate data
     #: ending in a sync flush. See lifeline/agent/encode/codecs/deflate.py.
     DEFLATE = 5
+    #: One VP8 frame (RFC 6386) of the whole screen, for sustained large-area
+    #: motion; the rect is always the full screen. Frames form one stream per
+    #: viewer: bit 0 of the first byte is 0 for a key frame, which starts a new
+    #: stream (the agent sends one first and after every FULL update). Only sent
+    #: to a viewer that listed it in its ``encodings`` message. See
+    #: lifeline/agent/encode/codecs/vp8.py.
+    VP8 = 6
 
 
 #: Bytes in a FILL payload: red + green + blue.

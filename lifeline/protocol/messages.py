@@ -31,6 +31,7 @@ __all__ = [
     "cursor_shape",
     "decode_message",
     "encode_message",
+    "encodings",
     "hello",
     "key_event",
     "monitor_list",
@@ -73,6 +74,9 @@ MIN_JPEG_QUALITY, MAX_JPEG_QUALITY = 10, 95
 MIN_FPS, MAX_FPS = 1, 60
 MAX_UINT32 = 0xFFFFFFFF
 MAX_VERSIONS = 32
+#: Encoding ids are a u8 on the wire (frames.py); a list of them cannot be longer.
+MAX_ENCODING_ID = 0xFF
+MAX_ENCODINGS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,16 +153,17 @@ _SCHEMAS: dict[str, dict[str, _Field]] = {
         "max_fps": _int(MIN_FPS, MAX_FPS, required=False),
     },
     "refresh": {},
+    "encodings": {"encodings": _Field(list, max_length=MAX_ENCODINGS, items=_int(0, MAX_ENCODING_ID))},
 }
 
 MESSAGE_TYPES: frozenset[str] = frozenset(_SCHEMAS)
 #: What an agent accepts from a viewer (through the relay). Anything else is refused.
 VIEWER_TO_AGENT: frozenset[str] = frozenset(
     {"key", "mouse_move", "mouse_button", "wheel", "release_all", "ack", "clipboard",
-     "monitor_select", "quality", "refresh"}
+     "monitor_select", "quality", "refresh", "encodings"}
 )
 #: What a viewer accepts from an agent (through the relay).
-AGENT_TO_VIEWER: frozenset[str] = frozenset({"clipboard", "cursor", "cursor_shape", "monitors"})
+AGENT_TO_VIEWER: frozenset[str] = frozenset({"clipboard", "cursor", "cursor_shape", "monitors", "encodings"})
 
 
 # ===== VALIDATION =====
@@ -311,3 +316,9 @@ def quality_hint(jpeg_quality: int | None = None, max_fps: int | None = None) ->
 def refresh() -> Message:
     """The viewer asks for a full-screen update (it lost its canvas or just joined)."""
     return _build("refresh")
+
+
+def encodings(ids: Iterable[int]) -> Message:
+    """Encoding ids beyond the baseline: viewer → agent, the ones it can decode;
+    agent → viewer, the ones it will send that viewer (see docs/protocol.md)."""
+    return _build("encodings", encodings=sorted(ids))

@@ -1,4 +1,4 @@
-"""Pick DEFLATE, PNG or JPEG for one image rectangle.
+"""Pick DEFLATE, PNG or JPEG for one image rectangle, or VP8 for sustained motion.
 
 Decisions are one-expression predicates with the rule written above them, as
 in Guacamole's ``should_use_jpeg()`` (display-worker.c), so the rule can be
@@ -20,11 +20,13 @@ from lifeline.agent.encode.constants import (
     PNG_ALWAYS_MAX_COLOURS,
     PALETTE_MAX_COLOURS,
     PNG_MAX_COLOURS,
+    VIDEO_MAX_GAP_S,
+    VIDEO_MIN_RUN,
 )
 from lifeline.agent.encode.plan import Frame, as_u32
 from lifeline.protocol.encodings import Encoding
 
-__all__ = ["choose_encoding", "colour_count", "should_use_deflate", "should_use_jpeg"]
+__all__ = ["MotionRun", "choose_encoding", "colour_count", "should_use_deflate", "should_use_jpeg", "should_use_video"]
 
 
 def colour_count(region: Frame) -> int:
@@ -78,3 +80,35 @@ def choose_encoding(region: Frame, change_fps: float, *, lossless: bool = False)
     if not lossless and should_use_jpeg(area, colours, change_fps):
         return Encoding.JPEG
     return Encoding.DEFLATE if should_use_deflate(area, colours) else Encoding.PNG
+
+
+def should_use_video(run_length: int, viewer_accepts: bool) -> bool:
+    """VP8 for a full-frame update when both:
+
+    - the viewer decodes VP8 and the agent can encode it (negotiated);
+    - it is at least the VIDEO_MIN_RUN-th large update in a row: sustained
+      motion, not one repaint. Typing and scrolling never get here: their
+      updates are small, or a COPY, before the full-frame check.
+    """
+    return viewer_accepts and run_length >= VIDEO_MIN_RUN
+
+
+class MotionRun:
+    """Counts consecutive full-frame-sized updates; a pause over VIDEO_MAX_GAP_S starts a new run."""
+
+    def __init__(self) -> None:
+        self.length = 0
+        self._last = -math.inf
+
+    def extend(self, now: float) -> int:
+        """Count one more large update at ``now``; return the run's length (1: a new run)."""
+        if now - self._last > VIDEO_MAX_GAP_S:
+            self.length = 0
+        self.length += 1
+        self._last = now
+        return self.length
+
+    def end(self) -> None:
+        """The viewer's picture was replaced (FULL update): the next large update starts a run."""
+        self.length = 0
+        self._last = -math.inf

@@ -149,3 +149,39 @@ RTT_SMOOTHING = 0.25
 #: An unacknowledged frame older than this (s) is presumed lost (viewer
 #: reloaded, relay restarted): the window reopens and the next update is full.
 ACK_TIMEOUT_S = 10.0
+
+# ----- VP8 video for sustained large-area change (codecs/vp8.py, choose.py) -------------------
+
+#: Consecutive full-frame-sized updates (count) before the encoder switches to VP8:
+#: one repaint of most of the screen (a window opened, a page loaded) stays a JPEG;
+#: from the second in a row it is motion (video, animation), where VP8's
+#: inter-frame prediction sends ~0.2-0.4x a JPEG's bytes at equal PSNR
+#: (docs/protocol.md "VP8").
+VIDEO_MIN_RUN = 2
+
+#: A gap (s) between two large updates longer than this ends the motion run: the
+#: next large update starts over (JPEG first, then a VP8 key frame).
+VIDEO_MAX_GAP_S = 0.5
+
+#: libvpx quantizer (0 best .. 63 worst) at JPEG_QUALITY_MAX. The encoder runs at a
+#: constant quantizer (qmin = qmax) so the picture quality is a setting, not a
+#: bitrate side effect. On bench/screen_x.py's photographic 1080p pan, 8 gave an
+#: RGB PSNR of 32.7 dB at 84 KB per frame: JPEG q79 4:4:4 (x11vnc's Tight JPEG at
+#: noVNC's default) gives 32.8 dB at 330 KB, our JPEG q80 4:2:0 32.5 dB at 240 KB;
+#: 6 bought 0.3 dB for 1.7x the bytes and 30 % more CPU.
+VIDEO_QUANTIZER_BEST = 8
+#: libvpx quantizer at JPEG_QUALITY_MIN (a lagging viewer): blocky but ~10x fewer bytes.
+VIDEO_QUANTIZER_WORST = 40
+#: The quantizer only changes at a key frame (PyAV applies codec options when the
+#: encoder opens), so the encoder restarts only when the pacer's quality has moved
+#: the quantizer by at least this many steps.
+VIDEO_QUANTIZER_RESTART_STEPS = 8
+
+#: libvpx cpu-used in realtime mode: 8 was both faster (19 ms per 1080p frame on
+#: one core) and smaller than 16 on photographic motion (measured for this codec).
+VIDEO_CPU_USED = 8
+
+#: libvpx threads. One: the agent's CPU per frame is what the bench compares with
+#: x11vnc, and two threads cost 23 % more CPU for 17 % less wall time at 1080p;
+#: more threads than usable cores made libvpx 6x slower (ecosystem §7b).
+VIDEO_THREADS = 1

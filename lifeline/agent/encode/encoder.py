@@ -17,7 +17,7 @@ Passes, in order (each timed at debug level):
 
     PASS 0  plan.dirty_cells      changed 64-px cells, inside the damaged boxes only
     PASS 1  copies.find_scroll    a vertical scroll becomes one COPY; re-diff
-    PASS 2  full-frame check      > FULL_FRAME_DIRTY_RATIO dirty: one image
+    PASS 2  full-frame check      > FULL_FRAME_DIRTY_RATIO dirty: one image (VP8 when sustained)
     PASS 3  solid.rewrite_solid   single-colour cells become FILLs
     PASS 4  combine.combine       merge neighbours by cost
     PASS 5  crop.crop_to_changes  each image shrinks to its changed pixels
@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lifeline.agent.encode.choose import choose_encoding
-from lifeline.agent.encode.codecs import jpeg, png
+from lifeline.agent.encode.choose import MotionRun, choose_encoding, should_use_video
+from lifeline.agent.encode.codecs import jpeg, png, vp8
 from lifeline.agent.encode.codecs.deflate import DeflateEncoder
 from lifeline.agent.encode.constants import (
     CHANGE_RATE_SMOOTHING,
@@ -110,6 +110,11 @@ class ScreenEncoder:
         #: Boxes that may differ from the reference since the last update; None: anywhere.
         self._pending: list[Box] | None = None
         self._deflate = DeflateEncoder()
+        #: The VP8 stream, once the viewer said it decodes VP8 (and PyAV is here).
+        self._video: vp8.Vp8Encoder | None = None
+        self._motion = MotionRun()
+        #: Set by _plan: this update's full-frame image goes out as VP8.
+        self._video_due = False
         #: Summary of the last update sent, for stats and tests: encoding name -> rect count.
         self.last_update: dict[str, int] = {}
 
@@ -181,9 +186,23 @@ class ScreenEncoder:
             self.set_quality_hint(message.get("jpeg_quality"), message.get("max_fps"))
         elif kind == "refresh":
             self.request_refresh()
+        elif kind == "encodings":
+            self.accept_encodings(message["encodings"])
         else:
             return False
         return True
+
+    def accept_encodings(self, ids: Sequence[int]) -> None:
+        """The viewer's ``encodings`` message: what it decodes beyond the baseline."""
+        wants_video = Encoding.VP8 in ids and vp8.available()
+        if wants_video and self._video is None:
+            self._video = vp8.Vp8Encoder()
+        elif not wants_video:
+            self._video = None
+
+    def offered_encodings(self) -> list[int]:
+        """The encodings this viewer may receive beyond the baseline (the agent's ``encodings`` answer)."""
+        return [Encoding.VP8] if self._video is not None else []
 
     @property
     def seq(self) -> int:
@@ -223,6 +242,7 @@ class ScreenEncoder:
             self._reset_cells(height, width)
             self._track(np.ones(cell_grid(height, width), dtype=bool), now)
             self._deflate.reset()  # the relay resumes a broken stream at a FULL update; so does DEFLATE
+            self._motion.end()  # and VP8, with a key frame at the next run
             return [Op(OpKind.IMAGE, Box(0, 0, width, height))], True
         mask = dirty_cells(reference, frame, pending)
         timer.lap("dirty")
@@ -241,7 +261,12 @@ class ScreenEncoder:
         if mask.mean() > FULL_FRAME_DIRTY_RATIO:
             # Not cropped: at this ratio the changed pixels span nearly the screen, and the
             # crop's full-screen diff cost ~1.7 ms per update of a moving picture.
-            return [*ops, Op(OpKind.IMAGE, Box(0, 0, width, height))], False
+            whole = Op(OpKind.IMAGE, Box(0, 0, width, height))
+            run = self._motion.extend(now)
+            if self._video is not None and run == 1:
+                self._video.reset()  # a new run of motion starts with a key frame
+            self._video_due = should_use_video(run, self._video is not None)
+            return ([whole] if self._video_due else [*ops, whole]), False
         ops += rewrite_solid(cells_to_ops(mask, height, width), frame)
         timer.lap("solid")
         ops = combine(ops)
@@ -251,6 +276,9 @@ class ScreenEncoder:
         return ops, False
 
     def _encode(self, ops: list[Op], frame: Frame, now: float) -> list[Rect]:
+        if self._video_due:
+            self._video_due = False
+            return [self._encode_video(frame, now)]
         rects: list[Rect] = []
         for op in ops:
             b = op.box
@@ -274,6 +302,14 @@ class ScreenEncoder:
                     self._lossy_since[covered_cells(b, *frame.shape[:2])] = np.nan
                 rects.append(Rect(b.x, b.y, b.w, b.h, encoding, payload))
         return rects
+
+    def _encode_video(self, frame: Frame, now: float) -> Rect:
+        """The whole frame as the next VP8 frame; lossy, so refreshed losslessly once still."""
+        assert self._video is not None
+        height, width = frame.shape[:2]
+        payload = self._video.encode(frame, self.pacer.video_quantizer(self._video.quantizer))
+        self._lossy_since[:] = now
+        return Rect(0, 0, width, height, Encoding.VP8, payload)
 
     def _reset_cells(self, height: int, width: int) -> None:
         shape = cell_grid(height, width)

@@ -10,6 +10,7 @@ Each ack also yields a round-trip sample (send → viewer drew it → ack back),
 which includes the viewer's decode time. The smoothed RTT lowers JPEG quality
 linearly from JPEG_QUALITY_MAX at LAG_GOOD_MS to JPEG_QUALITY_MIN at
 MAX_LAG_COMPENSATION_MS, as Guacamole does with its processing-lag estimate.
+The VP8 quantizer follows the same quality on libvpx's scale.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from lifeline.agent.encode.constants import (
     MAX_LAG_COMPENSATION_MS,
     MAX_UNACKED_FRAMES,
     RTT_SMOOTHING,
+    VIDEO_QUANTIZER_BEST,
+    VIDEO_QUANTIZER_RESTART_STEPS,
+    VIDEO_QUANTIZER_WORST,
 )
 
 __all__ = ["Pacer"]
@@ -92,6 +96,19 @@ class Pacer:
         lag = min(self.rtt_ms, MAX_LAG_COMPENSATION_MS)
         fraction = (lag - LAG_GOOD_MS) / (MAX_LAG_COMPENSATION_MS - LAG_GOOD_MS)
         return round(JPEG_QUALITY_MAX - fraction * (JPEG_QUALITY_MAX - JPEG_QUALITY_MIN))
+
+    def video_quantizer(self, current: int | None = None) -> int:
+        """The VP8 quantizer for ``jpeg_quality()``, mapped linearly onto VIDEO_QUANTIZER_BEST..WORST.
+
+        ``current``: the running stream's quantizer, kept unless the wanted one is
+        VIDEO_QUANTIZER_RESTART_STEPS away, because a change costs a key frame.
+        """
+        fraction = (JPEG_QUALITY_MAX - self.jpeg_quality()) / (JPEG_QUALITY_MAX - JPEG_QUALITY_MIN)
+        fraction = min(max(fraction, 0.0), 1.0)  # a viewer's fixed quality may lie outside the range
+        wanted = round(VIDEO_QUANTIZER_BEST + fraction * (VIDEO_QUANTIZER_WORST - VIDEO_QUANTIZER_BEST))
+        if current is not None and abs(wanted - current) < VIDEO_QUANTIZER_RESTART_STEPS:
+            return current
+        return wanted
 
     def reset(self) -> None:
         """Forget everything in flight (new viewer, reconnect); keep the viewer's hints."""

@@ -36,7 +36,7 @@ from lifeline.store.sessions import SessionParticipant, SupportSession
 RIGHTS_TTL_S = 1.0
 
 INPUT_TYPES = frozenset({"key", "mouse_move", "mouse_button", "wheel", "release_all"})
-STREAM_TYPES = frozenset({"ack", "quality", "refresh", "monitor_select"})
+STREAM_TYPES = frozenset({"ack", "quality", "refresh", "monitor_select", "encodings"})
 
 
 @dataclass(frozen=True)

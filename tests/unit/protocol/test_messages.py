@@ -26,6 +26,8 @@ def test_builders_produce_messages_that_decode_to_themselves() -> None:
         messages.quality_hint(jpeg_quality=50),
         messages.quality_hint(),
         messages.refresh(),
+        messages.encodings([6]),
+        messages.encodings([]),
         messages.hello([1], "agent"),
         messages.welcome(1),
     ]
@@ -54,6 +56,7 @@ def test_optional_fields_are_omitted_not_null() -> None:
         ('{"type": "key", "code": "KeyA", "down": 1}', "key.down must be bool, got int"),
         ('{"type": "mouse_button", "button": 9, "down": true, "x": 0, "y": 0}', "mouse_button.button=9"),
         ('{"type": "hello", "versions": [1], "role": "admin"}', "hello.role='admin' not one of"),
+        ('{"type": "encodings", "encodings": [256]}', r"encodings.encodings\[0\]=256 outside 0..255"),
         (
             '{"type": "monitors", "selected": 0, "monitors": [{"index": 0, "x": 0, "y": 0, "width": 0,'
             ' "height": 1, "primary": true}]}',

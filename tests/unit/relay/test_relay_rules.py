@@ -47,6 +47,8 @@ def test_a_lost_part_drops_the_message_and_counts_a_gap() -> None:
         (FULL, None, "ack", False),
         (VIEW_ONLY, "control", "key", False),
         (VIEW_ONLY, "view", "refresh", True),
+        (VIEW_ONLY, "view", "encodings", True),
+        (NO_RIGHTS, "view", "encodings", False),
         (VIEW_ONLY, "view", "screenshot_request", False),
         (FULL, "view", "screenshot_request", True),
         (NO_RIGHTS, "control", "key", False),

@@ -4,7 +4,8 @@
 order, a copy reading the screen as the rects before it left it), so a test can assert that the
 viewer's screen ends up equal to the captured frame. DEFLATE rects go through one module-level
 reference decoder, as the viewer keeps one inflate stream: a payload flagged RESET restarts it,
-so each test's first DEFLATE rect (after its encoder's FULL update) starts clean.
+so each test's first DEFLATE rect (after its encoder's FULL update) starts clean. VP8 rects go
+through one PyAV decoder the same way, restarted at every key frame.
 """
 
 from __future__ import annotations
@@ -15,12 +16,34 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from lifeline.agent.encode.codecs import vp8
 from lifeline.agent.encode.codecs.deflate import DeflateDecoder
 from lifeline.protocol import Encoding, ScreenUpdate, parse_frame
 
 Frame = npt.NDArray[np.uint8]
 
 _INFLATE = DeflateDecoder()
+
+
+class Vp8Decoder:
+    """PyAV's VP8 decoder, restarted at each key frame as the viewer's WebCodecs decoder is."""
+
+    def __init__(self) -> None:
+        self._context: object = None
+
+    def decode(self, payload: bytes) -> Frame:
+        """BGRA pixels of one VP8 frame."""
+        import av  # optional dependency: only tests that send VP8 need it
+
+        if vp8.is_key_frame(payload):
+            self._context = av.CodecContext.create("vp8", "r")
+        assert self._context is not None, "a VP8 stream must start with a key frame"
+        (picture,) = self._context.decode(av.Packet(payload))  # type: ignore[attr-defined]
+        pixels: Frame = picture.to_ndarray(format="bgra")
+        return pixels
+
+
+_VP8 = Vp8Decoder()
 
 
 def blank(height: int = 320, width: int = 512, bgr: tuple[int, int, int] = (0, 0, 0)) -> Frame:
@@ -61,6 +84,8 @@ def render(screen: Frame | None, data: bytes) -> tuple[Frame, ScreenUpdate]:
             target[...] = after[sy : sy + r.height, sx : sx + r.width].copy()
         elif r.encoding is Encoding.DEFLATE:
             target[..., :3] = _INFLATE.decode(r.payload, r.width, r.height)[..., ::-1]
+        elif r.encoding is Encoding.VP8:
+            target[..., :3] = _VP8.decode(r.payload)[..., :3]
         else:
             rgb = np.asarray(Image.open(io.BytesIO(r.payload)).convert("RGB"))
             target[..., :3] = rgb[..., ::-1]
@@ -69,3 +94,9 @@ def render(screen: Frame | None, data: bytes) -> tuple[Frame, ScreenUpdate]:
 
 def max_error(a: Frame, b: Frame) -> int:
     return int(np.abs(a[..., :3].astype(int) - b[..., :3].astype(int)).max())
+
+
+def psnr(a: Frame, b: Frame) -> float:
+    """Peak signal-to-noise ratio (dB) of the B, G, R channels; inf when equal."""
+    mse = float(np.mean((a[..., :3].astype(np.float64) - b[..., :3].astype(np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
