@@ -44,9 +44,19 @@ from lifeline.agent.capture.x11 import X11Capture  # noqa: E402
 from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
 from lifeline.agent.encode import ScreenEncoder  # noqa: E402
 from lifeline.agent.encode.codecs.deflate import DeflateEncoder  # noqa: E402
+from lifeline.agent.encode.constants import LOSSLESS_REFRESH_AFTER_S  # noqa: E402
 from lifeline.agent.encode.plan import Box  # noqa: E402
 from lifeline.agent.input.x11 import X11Input  # noqa: E402
-from lifeline.protocol import VIEWER_TO_AGENT, Encoding, Rect, ScreenUpdate, build_frame, decode_message  # noqa: E402
+from lifeline.protocol import (  # noqa: E402
+    VIEWER_TO_AGENT,
+    Encoding,
+    Rect,
+    ScreenUpdate,
+    build_frame,
+    decode_message,
+    messages,
+)
+from tests.unit.agent.encode.frames_helper import psnr, smooth_picture  # noqa: E402
 
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "lifeline" / "web" / "static"
 SCREEN_W, SCREEN_H = 1280, 800
@@ -86,6 +96,8 @@ window.lifeline = {
     return done.then(() => viewer.stats.framesDrawn);
   },
   take: () => sent.splice(0),
+  message: (m) => viewer.handleMessage(m),
+  agentEncodings: () => viewer.agentEncodings,
   errors: () => errors.slice(),
   takeErrors: () => errors.splice(0),
   pixels() {
@@ -458,3 +470,48 @@ def test_damage_driven_updates_keep_the_canvas_exact(session: Session, xdisplay:
     finally:
         tracker.close()
 
+
+
+#: Smallest PSNR (dB) of the canvas against the source while VP8 plays the smooth test picture.
+VIDEO_MIN_PSNR_DB = 36.0
+
+
+def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page) -> None:
+    """The viewer announces VP8 once it has monitors, the agent answers, motion arrives as VP8
+    decoded by WebCodecs into the canvas, and the still picture ends up exact."""
+    encoder = ScreenEncoder()
+    monitor = {"index": 0, "x": 0, "y": 0, "width": 640, "height": 360, "primary": True}
+    page.evaluate("(m) => window.lifeline.message(m)", messages.monitor_list([monitor], 0))
+
+    def replies() -> list[dict[str, object]]:
+        out = [decode_message(text, allowed=VIEWER_TO_AGENT) for text in page.evaluate("window.lifeline.take()")]
+        for message in out:
+            assert encoder.handle_control(message), message
+        return out
+
+    poll(lambda: any(m["type"] == "encodings" for m in replies()), "the viewer's encodings")
+    assert encoder.offered_encodings() == [Encoding.VP8]
+    page.evaluate("(m) => window.lifeline.message(m)", messages.encodings(encoder.offered_encodings()))
+    assert page.evaluate("window.lifeline.agentEncodings()") == [Encoding.VP8]
+
+    def canvas() -> np.ndarray:
+        width, height, b64 = page.evaluate("window.lifeline.pixels()")
+        rgba = np.frombuffer(base64.b64decode(b64), dtype=np.uint8).reshape(height, width, 4)
+        return rgba[..., [2, 1, 0, 3]]  # as BGRA, like the frames
+
+    sent: list[Encoding] = []
+    for k in range(6):
+        frame = smooth_picture(360, 640, shift=4 * k)
+        data = encoder.next_update(frame)
+        assert data is not None
+        page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(data).decode())
+        replies()  # the ack reopens the window
+        sent += [Encoding[name] for name in encoder.last_update]
+        if Encoding.VP8 in sent[-1:]:
+            assert psnr(canvas(), frame) > VIDEO_MIN_PSNR_DB
+    assert sent[0] is not Encoding.VP8 and sent[-3:] == [Encoding.VP8] * 3
+    time.sleep(LOSSLESS_REFRESH_AFTER_S * 1.2)  # the motion stops: the still picture becomes exact
+    data = encoder.next_update(frame)
+    assert data is not None and set(encoder.last_update) == {"PNG"}
+    page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(data).decode())
+    assert np.array_equal(canvas()[..., :3], frame[..., :3])

@@ -10,6 +10,7 @@ export const ack = (seq) => ({ type: "ack", seq });
 export const clipboard = (text) => ({ type: "clipboard", text });
 export const monitorSelect = (index) => ({ type: "monitor_select", index });
 export const refresh = () => ({ type: "refresh" });
+export const encodings = (ids) => ({ type: "encodings", encodings: ids });
 export function qualityHint({ jpegQuality, maxFps } = {}) {
   const message = { type: "quality" };
   if (jpegQuality !== undefined) message.jpeg_quality = jpegQuality;

@@ -7,7 +7,12 @@
 //
 // The transport is injected, so the same viewer runs over the relay websocket, in tests,
 // or against a recording. Events: "update" (detail: update), "monitors", "clipboard",
-// "cursor", "error" (detail: Error; the viewer stops after it). See docs/protocol.md.
+// "cursor", "encodings" (detail: the ids beyond the baseline the agent will send),
+// "error" (detail: Error; the viewer stops after it). See docs/protocol.md.
+//
+// Encodings beyond the baseline (VP8 video) are negotiated: whenever the agent (re)starts
+// this viewer's stream it sends "monitors"; the viewer answers with the ids it can decode,
+// and the agent replies with the ones it will use (none when it lacks PyAV).
 // The remote pointer is drawn by cursor.js (`viewer.cursor.position` is the last one reported).
 
 import { CursorOverlay } from "./cursor.js";
@@ -16,6 +21,7 @@ import DeflateDecoder from "./decoders/deflate.js";
 import FillDecoder from "./decoders/fill.js";
 import JPEGDecoder from "./decoders/jpeg.js";
 import PNGDecoder from "./decoders/png.js";
+import VP8Decoder, { vp8Supported } from "./decoders/vp8.js";
 import { Display } from "./display.js";
 import * as encodings from "./encodings.js";
 import { FrameReader } from "./frames.js";
@@ -35,6 +41,7 @@ export class Viewer extends EventTarget {
     this.cursor = new CursorOverlay(canvas);
     this.cursor.setSteering(!viewOnly);
     this.monitors = [];
+    this.agentEncodings = []; // what the agent said it will send beyond the baseline
     this._canvas = canvas;
     this._reader = new FrameReader();
     this._chain = Promise.resolve();
@@ -46,6 +53,12 @@ export class Viewer extends EventTarget {
       [encodings.encodingJPEG]: new JPEGDecoder(),
       [encodings.encodingDEFLATE]: new DeflateDecoder(),
     };
+    // Probed once; VP8 is only registered (and announced) where WebCodecs decodes it.
+    this._extraEncodings = vp8Supported().then((supported) => {
+      if (!supported) return [];
+      this._decoders[encodings.encodingVP8] = new VP8Decoder();
+      return [encodings.encodingVP8];
+    });
   }
 
   // ===== PUBLIC METHODS =====
@@ -74,6 +87,11 @@ export class Viewer extends EventTarget {
       case "monitors":
         this.monitors = message.monitors;
         this._emit("monitors", message);
+        this._extraEncodings.then((ids) => this._send(messages.encodings(ids)));
+        break;
+      case "encodings":
+        this.agentEncodings = message.encodings;
+        this._emit("encodings", message.encodings);
         break;
       case "clipboard":
         this._emit("clipboard", message);
@@ -120,6 +138,7 @@ export class Viewer extends EventTarget {
   destroy() {
     this.input.destroy();
     this.cursor.destroy();
+    this._decoders[encodings.encodingVP8]?.close();
     this._failed = this._failed ?? new Error("viewer destroyed");
   }
 

@@ -69,6 +69,18 @@ def photo(height: int, width: int, seed: int = 1) -> npt.NDArray[np.uint8]:
     return rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
 
 
+def smooth_picture(height: int, width: int, shift: int = 0) -> Frame:
+    """A smooth colour field (photograph-like), shifted ``shift`` px to the right."""
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    xx -= shift
+    frame = np.empty((height, width, 4), dtype=np.uint8)
+    frame[..., 0] = 128 + 100 * np.sin(xx / 23.0)
+    frame[..., 1] = 128 + 100 * np.sin(yy / 17.0 + xx / 41.0)
+    frame[..., 2] = 128 + 100 * np.cos((xx + yy) / 29.0)
+    frame[..., 3] = 255
+    return frame
+
+
 def render(screen: Frame | None, data: bytes) -> tuple[Frame, ScreenUpdate]:
     """Apply one frame's bytes to a copy of ``screen`` (None: a fresh screen)."""
     update = parse_frame(data)

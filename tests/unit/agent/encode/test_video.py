@@ -19,8 +19,7 @@ from lifeline.agent.encode.constants import (
     VIDEO_QUANTIZER_WORST,
 )
 from lifeline.protocol import Encoding, messages
-from tests.unit.agent.encode.frames_helper import blank, max_error, psnr, render, text_lines
-from tests.unit.agent.encode.test_vp8 import smooth_picture
+from tests.unit.agent.encode.frames_helper import blank, max_error, psnr, render, smooth_picture, text_lines
 
 pytest.importorskip("av")
 

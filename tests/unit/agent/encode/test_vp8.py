@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from lifeline.agent.encode.codecs import vp8
 from lifeline.agent.encode.constants import VIDEO_QUANTIZER_BEST
-from tests.unit.agent.encode.frames_helper import Vp8Decoder, psnr
+from tests.unit.agent.encode.frames_helper import Vp8Decoder, psnr, smooth_picture
 
 pytest.importorskip("av")
 
 #: Smallest RGB PSNR (dB) accepted at the best quantizer on the smooth test picture:
 #: JPEG q80 4:2:0 gives ~38 dB on it; VP8 must not be visibly worse.
 MIN_PSNR_DB = 36.0
-
-
-def smooth_picture(height: int, width: int, shift: int = 0) -> np.ndarray:
-    """A smooth colour field (photograph-like), shifted ``shift`` px to the right."""
-    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
-    xx -= shift
-    frame = np.empty((height, width, 4), dtype=np.uint8)
-    frame[..., 0] = 128 + 100 * np.sin(xx / 23.0)
-    frame[..., 1] = 128 + 100 * np.sin(yy / 17.0 + xx / 41.0)
-    frame[..., 2] = 128 + 100 * np.cos((xx + yy) / 29.0)
-    frame[..., 3] = 255
-    return frame
 
 
 def test_round_trip_is_a_key_frame_then_small_inter_frames_above_the_psnr_bound() -> None:
