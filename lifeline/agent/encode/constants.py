@@ -52,6 +52,44 @@ COPY_MAX_SHIFT_PX = 1024
 #: match everywhere and must not decide the shift on their own.
 COPY_MIN_VOTES = 4
 
+# ----- 2-D move detection (pans.py) ---------------------------------------------------------
+
+#: Smallest COPY (px) a 2-D move becomes: four cells. Below it the search
+#: (~2 ms for 1080p) costs more than re-encoding the cells it would save.
+PAN_MIN_AREA_PX = 4 * CELL_SIZE_PX * CELL_SIZE_PX
+
+#: Shortest side (px) of a 2-D COPY and of the area searched, as for scrolls.
+PAN_MIN_SIDE_PX = COPY_MIN_HEIGHT_PX
+
+#: Best vertical shifts (count) taken from the row-profile comparison as
+#: seeds. Three: a window moved over a static background gives a minimum at
+#: its shift and one at 0 (the background); text's line period can add a third.
+PAN_CANDIDATES_PER_AXIS = 3
+
+#: Reach (px, both axes) of the exact search around each seed shift: the
+#: profiles of bench/screen_x.py's smooth picture put the seed up to 2-3 px
+#: off along the diagonal. 49 shifts on PAN_SAMPLE_ROWS rows cost ~0.5 ms.
+PAN_REFINE_PX = 3
+
+#: Width (px) of the band of columns summed into the row profile (and of rows
+#: into the column profile): the middle 512 px cost ~0.3 ms per 1080p frame
+#: where whole rows cost 1.3 ms, and a move of up to ~1/8 of it (64 px between
+#: two captures) still changes under a quarter of each sum.
+PAN_PROFILE_BAND_PX = 512
+
+#: Stride (rows) of the exact comparison that ranks candidate shifts: one row
+#: in 16 is ~0.2 ms per candidate for 1080p and still counts thousands of pixels.
+PAN_SAMPLE_ROW_STRIDE_PX = 16
+
+#: A candidate shift under which at least 1/PAN_ACCEPT_DIVISOR of the sampled
+#: pixels equal their source ends the search: each further candidate costs
+#: ~0.5 ms for 1080p and a full pan matches nearly all of them.
+PAN_ACCEPT_DIVISOR = 2
+
+#: Whole pixel rows (count) compared at every horizontal shift to find dx for
+#: one dy: enough that a row of flat background cannot decide on its own.
+PAN_SAMPLE_ROWS = 4
+
 # ----- Codec choice (choose.py) ----------------------------------------------------------
 
 #: JPEG is considered only at or above this area (px): small JPEGs pay a

@@ -16,7 +16,8 @@ coalesce.
 Passes, in order (each timed at debug level):
 
     PASS 0  plan.dirty_cells      changed 64-px cells, inside the damaged boxes only
-    PASS 1  copies.find_scroll    a vertical scroll becomes one COPY; re-diff
+    PASS 1  copies.find_scroll    a vertical scroll becomes one COPY; else
+            pans.find_pan         a 2-D move (pan, dragged window) does; re-diff
     PASS 2  full-frame check      > FULL_FRAME_DIRTY_RATIO dirty: one image (VP8 when sustained)
     PASS 3  solid.rewrite_solid   single-colour cells become FILLs
     PASS 4  combine.combine       merge neighbours by cost
@@ -46,6 +47,7 @@ from lifeline.agent.encode.pacing import Pacer
 from lifeline.agent.encode.passes.combine import combine
 from lifeline.agent.encode.passes.copies import apply_copy, find_scroll, remaining_after_copy
 from lifeline.agent.encode.passes.crop import crop_to_changes
+from lifeline.agent.encode.passes.pans import find_pan
 from lifeline.agent.encode.passes.solid import rewrite_solid
 from lifeline.agent.encode.plan import (
     Box,
@@ -250,13 +252,13 @@ class ScreenEncoder:
             return self._lossless_refresh(height, width, now), False
         self._track(mask, now)
         ops: list[Op] = []
-        scroll = find_scroll(reference, frame, mask)
-        if scroll is not None:
+        copy = find_scroll(reference, frame, mask) or find_pan(reference, frame, mask)
+        if copy is not None:
             # In place: once this update is sent the reference must show the copy anyway.
-            apply_copy(reference, scroll)
-            self._copy_lossy(scroll)
-            ops.append(scroll)
-            mask = remaining_after_copy(mask, reference, frame, scroll)
+            apply_copy(reference, copy)
+            self._copy_lossy(copy)
+            ops.append(copy)
+            mask = remaining_after_copy(mask, reference, frame, copy)
         timer.lap("copies")
         if mask.mean() > FULL_FRAME_DIRTY_RATIO:
             # Not cropped: at this ratio the changed pixels span nearly the screen, and the

@@ -16,9 +16,10 @@ scroll lost the vote. Hashes can collide, so only the winning shift is then
 checked on every pixel, with one vectorised row comparison that also gives
 the longest matching run.
 
-Only vertical shifts over the full dirty column span are searched: that is
-what scrolling produces. Window moves on a composited desktop (arbitrary
-2-D shifts) fall back to images.
+Only vertical shifts over the full dirty column span are searched here: that
+is what scrolling produces, and exact row hashes find it reliably in text.
+Other moves (pans, dragged windows, horizontal scrolls) are pans.py's; both
+searches end in a COPY that apply_copy and remaining_after_copy below handle.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from lifeline.agent.encode.plan import (
     as_u32,
     box_cells,
     covered_cells,
+    dirty_bounds,
     dirty_cells,
 )
 
@@ -51,11 +53,8 @@ def find_scroll(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
     """Return a COPY op for the largest scrolled block in the dirty span, or None."""
     if not mask.any():
         return None
-    height, width = frame.shape[:2]
-    cols = np.flatnonzero(mask.any(axis=0))
-    rows = np.flatnonzero(mask.any(axis=1))
-    x0, x1 = int(cols[0]) * CELL_SIZE_PX, min(int(cols[-1] + 1) * CELL_SIZE_PX, width)
-    y0, y1 = int(rows[0]) * CELL_SIZE_PX, min(int(rows[-1] + 1) * CELL_SIZE_PX, height)
+    span = dirty_bounds(mask, *frame.shape[:2])
+    x0, y0, x1, y1 = span.x, span.y, span.right, span.bottom
     if y1 - y0 < 2 * COPY_MIN_HEIGHT_PX:
         return None
     old = as_u32(reference)[y0:y1, x0:x1]
@@ -113,21 +112,44 @@ def _vote_shift(old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32]) -> int
 def remaining_after_copy(mask: CellMask, reference: Frame, frame: Frame, op: Op) -> CellMask:
     """The dirty cells once ``op`` has been applied to ``reference`` (cheaply).
 
-    Cells the copy's box covers whole now equal the frame (find_scroll checked
+    Cells the copy's box covers whole now equal the frame (the search checked
     every pixel), cells it does not touch are as dirty as before, so only the
-    cells it covers in part (its top and bottom cell rows) are compared again:
-    re-diffing the whole region cost as much as the first diff.
+    cells it covers in part (the ring of cells along its edges) are compared
+    again: re-diffing the whole region cost as much as the first diff.
     """
     height, width = frame.shape[:2]
-    box = op.box
-    touched, inner = box_cells(box), covered_cells(box, height, width)
+    touched, inner = box_cells(op.box), covered_cells(op.box, height, width)
     out = mask.copy()
     out[inner] = False
-    edge_rows = {touched[0].start, touched[0].stop - 1} - set(range(inner[0].start, inner[0].stop))
-    for row in sorted(edge_rows):
-        band = Box(box.x, row * CELL_SIZE_PX, box.w, min(CELL_SIZE_PX, height - row * CELL_SIZE_PX))
-        out[row, touched[1]] = dirty_cells(reference, frame, [band])[row, touched[1]]
+    partial = np.zeros_like(mask)
+    partial[touched] = True
+    partial[inner] = False
+    if partial.any():
+        out[partial] = dirty_cells(reference, frame, _ring_bands(touched, inner, height, width))[partial]
     return out
+
+
+def _ring_bands(touched: tuple[slice, slice], inner: tuple[slice, slice], height: int,
+                width: int) -> list[Box]:
+    """At most four pixel bands covering the cells of ``touched`` outside ``inner``: edge rows and columns."""
+    rows, cols = touched
+    inner_rows = range(inner[0].start, inner[0].stop) if inner[1].stop > inner[1].start else range(0)
+    inner_cols = range(inner[1].start, inner[1].stop) if inner[0].stop > inner[0].start else range(0)
+    bands = []
+    for row in range(rows.start, rows.stop):
+        if row not in inner_rows:
+            bands.append(_cells_box(slice(row, row + 1), cols, height, width))
+    body = slice(inner_rows.start, inner_rows.stop) if inner_rows else None
+    for col in range(cols.start, cols.stop):
+        if body is not None and col not in inner_cols:
+            bands.append(_cells_box(body, slice(col, col + 1), height, width))
+    return bands
+
+
+def _cells_box(rows: slice, cols: slice, height: int, width: int) -> Box:
+    """The pixels of a block of cells, clipped at the screen edge."""
+    x, y = cols.start * CELL_SIZE_PX, rows.start * CELL_SIZE_PX
+    return Box(x, y, min(cols.stop * CELL_SIZE_PX, width) - x, min(rows.stop * CELL_SIZE_PX, height) - y)
 
 
 def _longest_equal_run(

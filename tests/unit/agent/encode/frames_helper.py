@@ -24,6 +24,9 @@ Frame = npt.NDArray[np.uint8]
 
 _INFLATE = DeflateDecoder()
 
+#: smooth_picture's red channel changes phase by one radian per this many px of drift.
+VIDEO_PHASE_PX = 40.0
+
 
 class Vp8Decoder:
     """PyAV's VP8 decoder, restarted at each key frame as the viewer's WebCodecs decoder is."""
@@ -70,13 +73,18 @@ def photo(height: int, width: int, seed: int = 1) -> npt.NDArray[np.uint8]:
 
 
 def smooth_picture(height: int, width: int, shift: int = 0) -> Frame:
-    """A smooth colour field (photograph-like), shifted ``shift`` px to the right."""
+    """A smooth colour field (photograph-like) at time ``shift``: like video, not a pure move.
+
+    Blue and green drift ``shift`` px to the right, red changes in place, so no
+    pixel of one frame equals a shifted pixel of another (a pure pan would be
+    sent as a COPY, passes/pans.py, not as motion video).
+    """
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     xx -= shift
     frame = np.empty((height, width, 4), dtype=np.uint8)
     frame[..., 0] = 128 + 100 * np.sin(xx / 23.0)
     frame[..., 1] = 128 + 100 * np.sin(yy / 17.0 + xx / 41.0)
-    frame[..., 2] = 128 + 100 * np.cos((xx + yy) / 29.0)
+    frame[..., 2] = 128 + 100 * np.cos((xx + yy) / 29.0 + shift / VIDEO_PHASE_PX)
     frame[..., 3] = 255
     return frame
 
