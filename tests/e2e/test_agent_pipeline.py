@@ -484,7 +484,8 @@ def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page) -> Non
     page.evaluate("(m) => window.lifeline.message(m)", messages.monitor_list([monitor], 0))
 
     def replies() -> list[dict[str, object]]:
-        out = [decode_message(text, allowed=VIEWER_TO_AGENT) for text in page.evaluate("window.lifeline.take()")]
+        texts = page.evaluate("window.lifeline.take()")
+        out = [decode_message(text, allowed=VIEWER_TO_AGENT) for text in texts]
         for message in out:
             assert encoder.handle_control(message), message
         return out

@@ -26,7 +26,9 @@ from lifeline.agent.encode.constants import (
 from lifeline.agent.encode.plan import Frame, as_u32
 from lifeline.protocol.encodings import Encoding
 
-__all__ = ["MotionRun", "choose_encoding", "colour_count", "should_use_deflate", "should_use_jpeg", "should_use_video"]
+__all__ = [
+    "MotionRun", "choose_encoding", "colour_count", "should_use_deflate", "should_use_jpeg", "should_use_video",
+]
 
 
 def colour_count(region: Frame) -> int:

@@ -7,7 +7,9 @@ licensed, unlike the x264 that also ships inside the PyAV wheel.
 
 PyAV is optional: the zipapp agent on a stock Python, or a platform without a
 wheel, cannot import it, and then ``available()`` is False and the agent never
-offers the encoding.
+offers the encoding. It is imported only when the first frame is encoded:
+loading it costs ~22 MB of agent RSS, which a session without motion (or
+without a viewer) should not pay.
 
 Payload: exactly one VP8 frame (RFC 6386). Bit 0 of its first byte is 0 for a
 key frame (§9.1), which the viewer's WebCodecs decoder needs to know; a key
@@ -17,19 +19,13 @@ frame starts a new stream, so the encoder sends one after every ``reset()``.
 from __future__ import annotations
 
 import fractions
+import importlib.util
 from typing import Any
 
 import numpy as np
 
 from lifeline.agent.encode.constants import VIDEO_CPU_USED, VIDEO_THREADS
 from lifeline.agent.encode.plan import Frame
-
-try:
-    import av
-    from av.video.frame import PictureType
-    from av.video.reformatter import VideoReformatter
-except ImportError:  # the optional dependency is missing: no video encoding
-    av = None
 
 __all__ = ["Vp8Encoder", "available", "is_key_frame"]
 
@@ -49,8 +45,8 @@ _INTER_FRAME_BIT = 0x01
 
 
 def available() -> bool:
-    """True when PyAV (with its bundled libvpx) can be imported."""
-    return av is not None
+    """True when PyAV (with its bundled libvpx) can be imported; does not import it."""
+    return importlib.util.find_spec("av") is not None
 
 
 def is_key_frame(payload: bytes) -> bool:
@@ -67,10 +63,8 @@ class Vp8Encoder:
     """
 
     def __init__(self) -> None:
-        if av is None:
-            raise RuntimeError("VP8 needs PyAV: pip install 'lifeline[agent]'")
         self._context: Any = None
-        self._reformatter = VideoReformatter()
+        self._reformatter: Any = None
         self._size: tuple[int, int] = (0, 0)
         self._quantizer = -1
         self._frames = 0
@@ -90,6 +84,9 @@ class Vp8Encoder:
         A new size or quantizer restarts the stream (PyAV applies codec options
         only when the encoder opens), so the frame is then a key frame.
         """
+        import av  # deferred: see the module docstring
+        from av.video.frame import PictureType
+
         height, width = frame.shape[:2]
         if self._context is None or self._size != (width, height) or quantizer != self._quantizer:
             self._open(width, height, quantizer)
@@ -105,6 +102,10 @@ class Vp8Encoder:
         return b"".join(bytes(packet) for packet in packets)
 
     def _open(self, width: int, height: int, quantizer: int) -> None:
+        import av
+        from av.video.reformatter import VideoReformatter
+
+        self._reformatter = VideoReformatter()
         context = av.CodecContext.create("libvpx", "w")
         context.width, context.height = width, height
         context.pix_fmt = "yuv420p"

@@ -137,7 +137,7 @@ def test_negotiation_offers_vp8_only_when_pyav_is_importable(monkeypatch: pytest
     assert encoder.offered_encodings() == [Encoding.VP8]
     encoder.handle_control(messages.encodings([]))  # the viewer lost its decoder
     assert encoder.offered_encodings() == []
-    monkeypatch.setattr(vp8, "av", None)
+    monkeypatch.setattr(vp8, "available", lambda: False)
     encoder.handle_control(messages.encodings([Encoding.VP8]))
     assert encoder.offered_encodings() == []
 
