@@ -16,6 +16,10 @@ from lifeline.config import Config
 # many seconds of a stop they are cut, and every client reconnects to a live node by itself.
 GRACEFUL_SHUTDOWN_S = 3
 
+#: uvicorn's wsproto protocol (the `/nw` subprotocol has spaces and is echoed exactly) that also writes
+#: pre-framed messages for the `/nw` fan-out (lifeline/web/websocket_server.py).
+WEBSOCKET_PROTOCOL = "lifeline.web.websocket_server:FrameWriterWSProtocol"
+
 app = typer.Typer(help="Lifeline remote-support server.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -43,7 +47,7 @@ def serve(
         raise typer.BadParameter("more than one worker needs LIFELINE_BUS_URL (a NATS server)", param_hint="--workers")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     options: dict[str, Any] = {
-        "host": host or config.host, "port": port or config.port, "ws": "wsproto", "log_level": "info",
+        "host": host or config.host, "port": port or config.port, "ws": WEBSOCKET_PROTOCOL, "log_level": "info",
         "proxy_headers": False, "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
         # Screen frames are already JPEG/PNG/DEFLATE: compressing them again per message cost
         # ~5 ms per 1080p update for nothing (docs/performance.md, Screen).

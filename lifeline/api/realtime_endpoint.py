@@ -14,9 +14,10 @@ brings everybody forward together. So one flush costs one diff and one
 encoding per distinct table list, however many integrations listen. A
 periodic refresh catches presence changes that publish no event.
 
-Each connection owns a send queue drained by its own task; an integration
-whose backlog passes `BACKLOG_MAX_MESSAGES` or `BACKLOG_MAX_BYTES` is closed
-with 1008 rather than slowing anyone else.
+A flush's frames are framed for the wire once and written straight to every
+integration's transport (`realtime_outbox.py`); an integration whose backlog
+would pass the limits of `realtime_protocol` is closed with 1008 rather than
+slowing anyone else.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from lifeline.api.bearer import account_for_bearer
 from lifeline.api.realtime_protocol import (
-    BACKLOG_MAX_BYTES,
-    BACKLOG_MAX_MESSAGES,
     CLOSE_POLICY_VIOLATION,
     CLOSE_PROTOCOL_ERROR,
     REASON_INVALID_TOKEN,
@@ -56,6 +55,7 @@ from lifeline.api.realtime_protocol import (
     split_frames,
     subscribe_response,
 )
+from lifeline.api.realtime_outbox import Batch, Outbox, outbox_for
 from lifeline.api.realtime_source import ModelSource
 from lifeline.services.context import Services
 from lifeline.services.integration.nodes import public_hostname
@@ -76,32 +76,27 @@ class Integration:
     websocket: WebSocket
     account_id: int
     differ: TableDiffer
+    outbox: Outbox
     snapshot: Snapshot = field(default_factory=dict)
-    queue: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
-    queued_bytes: int = 0
     too_slow: bool = False
 
-    def send(self, frames: list[bytes]) -> None:
+    def send(self, batch: Batch) -> None:
         if self.too_slow:
             return
-        if self.queue.qsize() + len(frames) > BACKLOG_MAX_MESSAGES or \
-                self.queued_bytes + sum(map(len, frames)) > BACKLOG_MAX_BYTES:
+        if self.outbox.over_limit(batch):
             self.too_slow = True
-            self.queue.put_nowait(None)  # wakes the sender if it is idle
+            self.outbox.stop()
             asyncio.get_running_loop().create_task(self.close_slow())
             return
-        for frame in frames:
-            self.queued_bytes += len(frame)
-            self.queue.put_nowait(frame)
-
+        self.outbox.put(batch)
 
     async def close_slow(self) -> None:
         with suppress(RuntimeError, WebSocketDisconnect):
             await self.websocket.close(CLOSE_POLICY_VIOLATION, "integration too far behind")
 
 
-def frames_of(messages: list[dict[str, Any]]) -> list[bytes]:
-    return [frame for message in messages for frame in split_frames(encode_message(message))]
+def batch_of(messages: list[dict[str, Any]]) -> Batch:
+    return Batch([frame for message in messages for frame in split_frames(encode_message(message))])
 
 
 class RealtimeHub:
@@ -113,7 +108,7 @@ class RealtimeHub:
         self.integrations: set[Integration] = set()
         # What every subscribed integration has; None when nobody listens (then it is not kept up to date).
         self.snapshot: Snapshot | None = None
-        self.full_copies: dict[tuple[str, ...], list[bytes]] = {}  # of `snapshot`, per table list
+        self.full_copies: dict[tuple[str, ...], Batch] = {}  # of `snapshot`, per table list
         self.dirty = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.subscriptions: list[Any] = []
@@ -162,21 +157,23 @@ class RealtimeHub:
                 return
             current = await self.read_snapshot()
             # Everyone holds `self.snapshot`; the key still includes the snapshot's identity in case one does not.
-            shared: dict[tuple[int, tuple[str, ...]], list[bytes]] = {}
+            shared: dict[tuple[int, tuple[str, ...]], Batch] = {}
             for integration in list(self.integrations):
                 key = (id(integration.snapshot), integration.differ.tables)
                 if key not in shared:
-                    shared[key] = frames_of(integration.differ.diff(integration.snapshot, current))
+                    shared[key] = batch_of(integration.differ.diff(integration.snapshot, current))
                 integration.snapshot = current
                 if integration.too_slow:
                     self.drop(integration)
-                elif shared[key]:
+                elif shared[key].frames:
                     integration.send(shared[key])
             self.snapshot = current
             self.full_copies = {}
 
-    async def subscribe(self, integration: Integration, limit: int) -> bool:
-        """Register and queue the full copy of the shared snapshot; False when the integration limit is reached."""
+    async def subscribe(self, integration: Integration, limit: int, accepted: Batch) -> bool:
+        """Register and send `accepted` then the full copy of the shared snapshot.
+
+        False (nothing sent) when the integration limit is reached."""
         async with self.lock:
             if len(self.integrations) >= limit:
                 return False
@@ -185,24 +182,15 @@ class RealtimeHub:
                 self.full_copies = {}
             tables = integration.differ.tables
             if tables not in self.full_copies:
-                self.full_copies[tables] = frames_of(integration.differ.full_copy(self.snapshot))
+                self.full_copies[tables] = batch_of(integration.differ.full_copy(self.snapshot))
             integration.snapshot = self.snapshot
+            integration.send(accepted)
             integration.send(self.full_copies[tables])
             self.integrations.add(integration)
             return True
 
     def drop(self, integration: Integration) -> None:
         self.integrations.discard(integration)
-
-
-async def _sender(integration: Integration) -> None:
-    ws = integration.websocket
-    while True:
-        frame = await integration.queue.get()
-        if frame is None:
-            return
-        integration.queued_bytes -= len(frame)
-        await ws.send_bytes(frame)
 
 
 async def _send_now(ws: WebSocket, message: dict[str, Any]) -> None:
@@ -257,13 +245,13 @@ async def realtime_endpoint(websocket: WebSocket) -> None:
                     await _send_now(websocket, subscribe_response(now, False, exc.reason))
                     await websocket.close(CLOSE_POLICY_VIOLATION)
                     return
-                integration = Integration(websocket, account_id, TableDiffer(tables))
-                integration.send(frames_of([subscribe_response(now, True)]))
-                if not await hub.subscribe(integration, services.config.realtime_max_integrations):
+                integration = Integration(websocket, account_id, TableDiffer(tables), outbox_for(websocket))
+                accepted = batch_of([subscribe_response(now, True)])
+                if not await hub.subscribe(integration, services.config.realtime_max_integrations, accepted):
                     await _send_now(websocket, subscribe_response(now, False, REASON_TOO_MANY_INTEGRATIONS))
                     await websocket.close(CLOSE_POLICY_VIOLATION)
                     return
-                sender = asyncio.create_task(_sender(integration))
+                sender = asyncio.create_task(integration.outbox.run())
                 state = RealtimeState.STREAMING
     except ProtocolViolation as exc:
         log.info("real-time client broke the protocol: %s", exc)
