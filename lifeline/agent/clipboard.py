@@ -7,6 +7,12 @@ events until another client copies something (SelectionClear). ``get_text``
 asks the current owner to convert the selection to UTF8_STRING (falling back
 to STRING) into a property of a private window and reads it back.
 
+Every copy sets the selection's owner again (even the same owner), and the
+XFIXES extension reports that (SetSelectionOwnerNotify) to the same thread:
+``poll_change`` converts the selection only after such a report, so the
+capture loop may call it on every poll for free, and ``on_change`` wakes that
+loop. Without XFIXES a change is never noticed (logged once).
+
 Limits (labelled, not hidden): transfers that need the INCR protocol (texts
 above the X request size, ~256 KB) are not read, and texts served are capped
 at MAX_SERVE_BYTES; both log a warning. The group setting for clipboard
@@ -20,11 +26,14 @@ import logging
 import select
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from Xlib import X, Xatom, display, error
+from Xlib.ext import xfixes
 from Xlib.protocol import event
 
+from lifeline.agent.backends.x11_events import XEventThread
 from lifeline.errors import LifelineError
 
 __all__ = ["ClipboardError", "X11Clipboard"]
@@ -34,8 +43,8 @@ log = logging.getLogger(__name__)
 #: How long a paste waits for the selection owner (s). Owners answer in
 #: milliseconds; a hung owner must not stall the agent's message loop.
 CONVERT_TIMEOUT_S = 2.0
-#: Poll period of the owner thread (s): how fast ``close()`` is noticed.
-SERVE_POLL_S = 0.2
+#: XFixesSetSelectionOwnerNotifyMask (xfixes protocol, SelectSelectionInput).
+SET_SELECTION_OWNER_NOTIFY_MASK = 1
 #: Largest text served in one property (bytes): below the core protocol's
 #: 256 KB request limit minus headers, so no INCR transfer is needed.
 MAX_SERVE_BYTES = 250_000
@@ -58,7 +67,8 @@ class X11Clipboard:
     >>> clip.close()
     """
 
-    def __init__(self, display_name: str | None = None, selection: str = "CLIPBOARD") -> None:
+    def __init__(self, display_name: str | None = None, selection: str = "CLIPBOARD",
+                 on_change: Callable[[], None] = lambda: None) -> None:
         try:
             self._reader = display.Display(display_name)
             self._owner = display.Display(display_name)
@@ -72,9 +82,19 @@ class X11Clipboard:
         self._lock = threading.Lock()
         self._text: bytes | None = None
         self._last_seen: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="lifeline-clipboard", daemon=True)
-        self._thread.start()
+        self._on_change = on_change
+        self._changed = True  # what was copied before we started counts as a change
+        self._owner_notify_type: int | None = None
+        if self._owner.has_extension("XFIXES"):
+            self._owner.xfixes_query_version()
+            first_event = self._owner.query_extension("XFIXES").first_event
+            self._owner_notify_type = first_event + xfixes.XFixesSelectionNotify
+            self._owner.xfixes_select_selection_input(self._owner.screen().root, self._selection,
+                                                      SET_SELECTION_OWNER_NOTIFY_MASK)
+            self._owner.sync()
+        else:
+            log.warning("no XFIXES extension: text copied on this desktop is not sent to the technician")
+        self._thread = XEventThread(self._owner, self._handle, "lifeline-clipboard")
 
     # ===== PUBLIC METHODS =====
 
@@ -104,7 +124,14 @@ class X11Clipboard:
         return None
 
     def poll_change(self) -> str | None:
-        """Text copied by someone else since the last call (or ``set_text``), else None."""
+        """Text copied by someone else since the last call (or ``set_text``), else None.
+
+        Talks to the X server only after the owner changed (free otherwise).
+        """
+        with self._lock:
+            changed, self._changed = self._changed, False
+        if not changed:
+            return None
         text = self.get_text()
         if text is None or text == self._last_seen:
             return None
@@ -112,8 +139,7 @@ class X11Clipboard:
         return text
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2 * SERVE_POLL_S + 1)
+        self._thread.stop()
         for d in (self._reader, self._owner):
             try:
                 d.close()
@@ -151,17 +177,14 @@ class X11Clipboard:
         raw = value if isinstance(value, bytes) else bytes(value)
         return raw.decode("utf-8" if target != Xatom.STRING else "latin-1", "replace")
 
-    def _serve(self) -> None:
-        """Owner thread: answer paste requests for the text we own."""
-        while not self._stop.is_set():
-            try:
-                readable, _, _ = select.select([self._owner.fileno()], [], [], SERVE_POLL_S)
-                while readable and self._owner.pending_events():
-                    self._handle(self._owner.next_event())
-            except (error.ConnectionClosedError, OSError, ValueError):
-                return
-
     def _handle(self, ev: Any) -> None:
+        """Owner thread: note owner changes, answer paste requests for the text we own."""
+        if ev.type == self._owner_notify_type:
+            with self._lock:
+                was, self._changed = self._changed, True
+            if not was:
+                self._on_change()
+            return
         if ev.type == X.SelectionClear:
             with self._lock:
                 self._text = None

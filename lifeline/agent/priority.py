@@ -5,14 +5,15 @@ dropped while the person at the machine has used their own mouse or keyboard
 in the last ``CUSTOMER_PRIORITY_WINDOW_S``; key and button *releases* always
 pass, so nothing stays held.
 
-Detection polls the desktop through an ``ActivityProbe`` (on X11
-``QueryPointer`` and ``QueryKeymap``, ~0.3 ms each; elsewhere the pointer
-position only) every capture tick and compares with a baseline taken right
-after each technician injection: a pointer that moved, or a key or button
-pressed, since then was the customer. XRecord would see every event, but it
-also sees the XTest events we inject and cannot tell them apart; polling can,
-because we know where we left the pointer. A customer tap shorter than one
-tick (33 ms) can be missed; moving the mouse never is.
+An ``ActivitySource`` says when the customer last used their input. On X11
+the server reports it (input/x11_watch.py: XInput2 raw events name the
+device, and the technician's injected events come from the XTest device),
+so nothing is polled. Platforms that can only read the current state
+(pynput: the pointer position) use ``PolledActivity``: the state is read every
+capture tick and compared with a baseline taken right after each technician
+injection; a pointer that moved, or a key or button pressed, since then was
+the customer. A customer tap shorter than one tick (33 ms) can be missed
+there; moving the mouse never is.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["CUSTOMER_PRIORITY_WINDOW_S", "ActivityProbe", "CustomerActivity", "Snapshot", "is_release"]
+__all__ = ["CUSTOMER_PRIORITY_WINDOW_S", "ActivityProbe", "ActivitySource", "CustomerActivity", "PolledActivity",
+           "Snapshot", "is_release"]
 
 #: Technician input is suppressed this long (s) after the customer's own input.
 CUSTOMER_PRIORITY_WINDOW_S = 1.0
@@ -31,8 +33,29 @@ _RELEASES = frozenset({"release_all"})
 Snapshot = tuple[tuple[int, int], int, tuple[int, ...]]
 
 
+class ActivitySource(Protocol):
+    """When the customer last used their own mouse or keyboard, on one desktop."""
+
+    #: True when ``poll`` must run every capture tick while a viewer is connected or asking.
+    polled: bool
+
+    def last_input(self) -> float:
+        """Clock time of the customer's latest input; -inf if none."""
+        ...
+
+    def after_injection(self) -> None:
+        """A technician event was just injected."""
+        ...
+
+    def poll(self) -> None:
+        """Look for customer input now (sources the platform does not notify)."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class ActivityProbe(Protocol):
-    """Reads the input state of one desktop; one implementation per platform."""
+    """Reads the input state of one desktop, for ``PolledActivity``."""
 
     def read(self) -> Snapshot: ...
 
@@ -45,18 +68,22 @@ def is_release(message: dict[str, Any]) -> bool:
     return kind in _RELEASES or (kind in ("key", "mouse_button") and message.get("down") is False)
 
 
-class CustomerActivity:
-    """Notices the customer's own mouse and keyboard through ``probe``."""
+class PolledActivity:
+    """An ``ActivitySource`` comparing ``probe`` snapshots: anything new since our last injection was the customer."""
 
-    def __init__(self, probe: ActivityProbe, priority: str, clock: Callable[[], float] = time.monotonic) -> None:
-        self.priority = priority
+    polled = True
+
+    def __init__(self, probe: ActivityProbe, clock: Callable[[], float] = time.monotonic) -> None:
         self._probe = probe
         self._clock = clock
         self._last_customer = float("-inf")
         self._baseline = probe.read()
 
+    def last_input(self) -> float:
+        return self._last_customer
+
     def after_injection(self) -> None:
-        """Take the state we just produced as the baseline (call after each technician event)."""
+        """Take the state we just produced as the baseline."""
         self._baseline = self._probe.read()
 
     def poll(self) -> None:
@@ -68,11 +95,29 @@ class CustomerActivity:
             self._last_customer = self._clock()
         self._baseline = (pointer, buttons, keys)
 
+    def close(self) -> None:
+        self._probe.close()
+
+
+class CustomerActivity:
+    """The priority policy over an ``ActivitySource``."""
+
+    def __init__(self, source: ActivitySource, priority: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.priority = priority
+        self.source = source
+        self._clock = clock
+
+    def after_injection(self) -> None:
+        self.source.after_injection()
+
+    def poll(self) -> None:
+        self.source.poll()
+
     def technician_may_act(self, message: dict[str, Any]) -> bool:
         if self.priority != "customer" or is_release(message):
             return True
-        self.poll()
-        return self._clock() - self._last_customer >= CUSTOMER_PRIORITY_WINDOW_S
+        self.source.poll()
+        return self._clock() - self.source.last_input() >= CUSTOMER_PRIORITY_WINDOW_S
 
     def close(self) -> None:
-        self._probe.close()
+        self.source.close()

@@ -33,8 +33,6 @@ from lifeline.protocol.errors import ProtocolError
 log = logging.getLogger(__name__)
 
 # Capture timing (change-driven with X DAMAGE, polling without) is in lifeline/agent/capture/clock.py.
-#: Clipboard is polled this often (s) while someone has control.
-CLIPBOARD_POLL_S = 0.5
 RECONNECT_FIRST_S, RECONNECT_MAX_S = 0.5, 10.0
 #: Close codes after which reconnecting is pointless.
 FATAL_CLOSE_CODES = frozenset({1008})
@@ -173,7 +171,7 @@ class AgentSession:
         first = not self.policy
         self.policy = info["policy"]
         if first:
-            self._worker.open(self.display, self.policy["input_priority"])
+            self._worker.open(self.display, self.policy["input_priority"], self._capture_clock.notify)
             desktop = self._worker.desktop
             if self.policy["pause_break_revokes"] and desktop is not None and desktop.backends.global_hotkey:
                 self._start_hotkey()
@@ -283,7 +281,8 @@ class AgentSession:
         stream.active = True
         stream.encoder.reset()
         self._capture_clock.poke()
-        await self._worker.run(lambda d: d.cursor.reset())  # the new viewer needs the shape and position
+        self._capture_clock.notify()  # a poll soon: the new viewer needs the cursor's shape and position
+        await self._worker.run(lambda d: d.cursor.reset())
         await self._sync_appearance()
         await self._send_monitors(stream)
 
@@ -318,12 +317,13 @@ class AgentSession:
     # ===== AGENT -> RELAY =====
 
     async def _tick(self) -> None:
-        last_clipboard = 0.0
         clock = self._capture_clock
         while True:
             started = time.monotonic()
             streams = [s for s in self.streams.values() if s.active and self.consent.covers(s.mode)]
-            polled = clock.poll_due(started)
+            desktop = self._worker.desktop
+            polling = bool(self.streams) and desktop is not None and desktop.polled
+            polled = clock.poll_due(started, polling=polling, watching=bool(streams))
             if streams:
                 run, damage = clock.due(started)
                 frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
@@ -331,22 +331,20 @@ class AgentSession:
                     await self._send_bytes(relay.address_frame(viewer, frame))
             else:
                 clock.discard()
-            if polled:  # both polls in one hop to the desktop thread: ~1 % of a core less at 30 Hz
+            if polled:  # every poll in one hop to the desktop thread
                 monitor = streams[0].monitor if streams else None
+                control = self.consent.control
 
-                def poll(d: Desktop) -> list[dict[str, Any]]:
+                def poll(d: Desktop) -> tuple[list[dict[str, Any]], str | None]:
                     d.idle_checks()
-                    return d.cursor_updates(monitor) if streams else []
+                    return (d.cursor_updates(monitor) if streams else []), (d.clipboard_change() if control else None)
 
-                for update in await self._worker.run(poll):
+                updates, copied = await self._worker.run(poll)
+                for update in updates:
                     await self._send(relay.build("to_viewer", message=update))
-            if self.consent.control and started - last_clipboard >= CLIPBOARD_POLL_S:
-                last_clipboard = started
-                text = await self._worker.run(lambda d: d.clipboard.poll_change())
-                if text is not None:
-                    await self._send(relay.build("to_viewer", message=messages.clipboard(text)))
-            idle_timeout = CLIPBOARD_POLL_S if self.consent.control else None
-            await clock.wait(polling=bool(self.streams), idle_timeout=idle_timeout)
+                if copied is not None:
+                    await self._send(relay.build("to_viewer", message=messages.clipboard(copied)))
+            await clock.wait(polling=polling, watching=bool(streams))
 
     async def _send_monitors(self, stream: Stream) -> None:
         monitors = await self._worker.run(lambda d: d.monitors())

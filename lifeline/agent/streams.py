@@ -91,6 +91,11 @@ class Desktop:
         self.activity.after_injection()
         return True
 
+    @property
+    def polled(self) -> bool:
+        """True when customer activity must be polled every tick (the platform does not report input)."""
+        return self.activity.source.polled
+
     def idle_checks(self) -> None:
         self.activity.poll()
         self.injector.release_if_silent()
@@ -98,6 +103,10 @@ class Desktop:
     def cursor_updates(self, monitor_index: int | None) -> list[dict[str, Any]]:
         """``cursor_shape`` / ``cursor`` messages due now, in ``monitor_index``'s coordinates."""
         return self.cursor.poll(select_monitor(self.capture.monitors(), monitor_index))
+
+    def clipboard_change(self) -> str | None:
+        """Text copied on the desktop since the last call (free when the backend saw no change)."""
+        return self.clipboard.poll_change()
 
     def screenshot(self, monitor_index: int | None) -> str:
         """A lossless PNG of the monitor, base64."""
@@ -115,9 +124,10 @@ class DesktopWorker:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lifeline-desktop")
         self.desktop: Desktop | None = None
 
-    def open(self, display_name: str | None, priority: str) -> None:
+    def open(self, display_name: str | None, priority: str, on_change: Callable[[], None]) -> None:
+        """``on_change``: thread-safe, called when a backend has news for the next poll (backends.open_backends)."""
         def make() -> None:
-            self.desktop = Desktop(open_backends(display_name), priority)
+            self.desktop = Desktop(open_backends(display_name, on_change), priority)
 
         self._executor.submit(make).result()
 

@@ -241,7 +241,8 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
 def _customer_priority_drops_then_passes_typing(page: Page, lsid: str, display: str, tmp_path: Path) -> None:
     """Group setting "customer": while the customer moves their mouse the technician's keys are dropped."""
     during, after = tmp_path / "during-customer", tmp_path / "after-customer"
-    jiggle = CustomerJiggle(display, ((120, 100), (130, 110)))  # inside the xterm, so it keeps the focus
+    xdotool(display, "mousemove", "125", "105")  # the core pointer in the xterm: the keyboard focus follows it
+    jiggle = CustomerJiggle(display, ((120, 100), (130, 110)))  # a second seat's pointer: the focus stays
     try:
         wait_for(lambda: jiggle.moves >= 3, "the customer moving the mouse")
         page.keyboard.type(f"touch {during}")

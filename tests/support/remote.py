@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.sessions import wait_for
+from tests.support.xi2 import SecondSeat
 
 SCREEN_W, SCREEN_H = 1280, 800
 PROMPT_TITLE = "Lifeline: permission request"
@@ -274,10 +275,14 @@ class KeyLogger:
 
 
 class CustomerJiggle:
-    """The customer moving their own mouse inside a window (xdotool), until ``stop()``; ``moves`` counts them."""
+    """The customer moving their own mouse, until ``stop()``; ``moves`` counts them.
+
+    The mouse is a second seat's (tests/support/xi2.py): xdotool injects through the
+    core XTest devices like the agent, which the agent counts as the technician.
+    """
 
     def __init__(self, display: str, points: tuple[tuple[int, int], tuple[int, int]]) -> None:
-        self._display = display
+        self._seat = SecondSeat(display)
         self._points = points
         self._stop = threading.Event()
         self.moves = 0
@@ -286,14 +291,14 @@ class CustomerJiggle:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            x, y = self._points[self.moves % 2]
-            xdotool(self._display, "mousemove", str(x), str(y))
+            self._seat.move(*self._points[self.moves % 2])
             self.moves += 1
             self._stop.wait(JIGGLE_PERIOD_S)
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        self._seat.close()
 
 
 #: The customer moves the mouse this often (s): well inside the agent's 1 s priority window.

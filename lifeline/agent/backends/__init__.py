@@ -10,6 +10,7 @@ fails to import without a desktop session).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,7 +18,7 @@ from lifeline.agent.appearance import Appearance
 from lifeline.agent.capture.base import Capture
 from lifeline.agent.cursor.base import CursorSource
 from lifeline.agent.input.base import InputInjector
-from lifeline.agent.priority import ActivityProbe
+from lifeline.agent.priority import ActivitySource
 
 __all__ = ["EXPERIMENTAL_FAMILIES", "Backends", "ClipboardBackend", "open_backends", "platform_family"]
 
@@ -28,7 +29,11 @@ _PLATFORM_FAMILY = {"win32": WINDOWS, "cygwin": WINDOWS, "darwin": MACOS}
 
 
 class ClipboardBackend(Protocol):
-    """Clipboard text of the desktop: ``poll_change`` returns new local text once, ``set_text`` replaces it."""
+    """Clipboard text of the desktop: ``poll_change`` returns new local text once, ``set_text`` replaces it.
+
+    ``poll_change`` must be cheap when nothing changed: the capture loop calls
+    it on every poll while someone has control.
+    """
 
     def poll_change(self) -> str | None: ...
 
@@ -45,7 +50,7 @@ class Backends:
     capture: Capture
     injector: InputInjector
     clipboard: ClipboardBackend
-    activity: ActivityProbe
+    activity: ActivitySource
     cursor: CursorSource
     appearance: Appearance
     #: Pause/Break can revoke while another application has focus (a global key grab).
@@ -62,13 +67,18 @@ def platform_family(platform: str | None = None) -> str:
     return _PLATFORM_FAMILY.get(platform if platform is not None else sys.platform, X11)
 
 
-def open_backends(display_name: str | None, platform: str | None = None) -> Backends:
-    """Open this machine's backends (``display_name`` is the X display; other platforms ignore it)."""
+def open_backends(display_name: str | None, on_change: Callable[[], None], platform: str | None = None) -> Backends:
+    """Open this machine's backends (``display_name`` is the X display; other platforms ignore it).
+
+    ``on_change`` is called from any thread when a backend has news for the
+    capture loop's next poll (the pointer moved, the cursor image or the
+    clipboard changed); backends that cannot tell are polled instead.
+    """
     family = platform_family(platform)
     if family == X11:
         from lifeline.agent.backends.x11 import open_x11
 
-        return open_x11(display_name)
+        return open_x11(display_name, on_change)
     from lifeline.agent.backends.desktop import open_desktop
 
     return open_desktop(family)

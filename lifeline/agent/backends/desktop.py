@@ -19,7 +19,7 @@ from lifeline.agent.backends import Backends
 from lifeline.agent.capture.mss_capture import MssCapture
 from lifeline.agent.cursor.base import CursorImage, CursorSource
 from lifeline.agent.input.pynput_input import PynputInput
-from lifeline.agent.priority import Snapshot
+from lifeline.agent.priority import PolledActivity, Snapshot
 
 __all__ = ["PointerCursor", "PointerProbe", "UnsyncedClipboard", "open_desktop"]
 
@@ -81,7 +81,7 @@ def open_desktop(family: str) -> Backends:
         capture=MssCapture(),
         injector=injector,
         clipboard=UnsyncedClipboard(family),
-        activity=PointerProbe(injector.pointer),
+        activity=PolledActivity(PointerProbe(injector.pointer)),
         cursor=PointerCursor(injector.pointer),
         appearance=Appearance([]),
         global_hotkey=False,

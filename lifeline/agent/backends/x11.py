@@ -1,10 +1,15 @@
-"""The X11 backends (Linux, BSD): mss capture, XTest input, X selections, XFixes cursor, root wallpaper."""
+"""The X11 backends (Linux, BSD): mss capture, XTest input, X selections, XFixes cursor, root wallpaper.
+
+Customer input, pointer motion, cursor and clipboard changes are reported by
+the X server as events (input/x11_watch.py, clipboard.py), so an idle
+desktop costs no polling; the server needs XInput2 (every X.Org server
+since 1.7, Xvfb, Xvnc) and XFIXES.
+"""
 
 from __future__ import annotations
 
 import os
-
-from Xlib import display
+from collections.abc import Callable
 
 from lifeline.agent.appearance import Appearance
 from lifeline.agent.appearance.desktop_settings import desktop_tweaks
@@ -14,37 +19,20 @@ from lifeline.agent.capture.x11 import X11Capture
 from lifeline.agent.clipboard import X11Clipboard
 from lifeline.agent.cursor.x11 import X11Cursor
 from lifeline.agent.input.x11 import X11Input
-from lifeline.agent.priority import Snapshot
+from lifeline.agent.input.x11_watch import X11InputWatch
 
-__all__ = ["X11ActivityProbe", "open_x11"]
-
-_BUTTON_MASK = 0x1F00  # Button1Mask..Button5Mask in the core protocol's state field
+__all__ = ["open_x11"]
 
 
-class X11ActivityProbe:
-    """Pointer, buttons and keys of one X display (``QueryPointer`` + ``QueryKeymap``, ~0.3 ms each)."""
-
-    def __init__(self, display_name: str | None) -> None:
-        self._d = display.Display(display_name)
-        self._root = self._d.screen().root
-
-    def read(self) -> Snapshot:
-        reply = self._root.query_pointer()
-        keymap = tuple(self._d.query_keymap())
-        return (reply.root_x, reply.root_y), reply.mask & _BUTTON_MASK, keymap
-
-    def close(self) -> None:
-        self._d.close()
-
-
-def open_x11(display_name: str | None) -> Backends:
+def open_x11(display_name: str | None, on_change: Callable[[], None]) -> Backends:
+    watch = X11InputWatch(display_name, on_change)
     return Backends(
         family=X11,
         capture=X11Capture(display_name),
         injector=X11Input(display_name),
-        clipboard=X11Clipboard(display_name),
-        activity=X11ActivityProbe(display_name),
-        cursor=X11Cursor(display_name),
+        clipboard=X11Clipboard(display_name, on_change=on_change),
+        activity=watch,
+        cursor=X11Cursor(display_name, watch),
         appearance=Appearance([RootWallpaper(display_name), *desktop_tweaks(os.environ)]),
         global_hotkey=True,
     )

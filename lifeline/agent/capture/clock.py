@@ -9,7 +9,11 @@ damaged areas. Without DAMAGE (other platforms, an X server without the
 extension) it polls the whole screen every POLL_S, as before.
 
 The loop is also woken by ``poke()``: an ack that reopens a full window, a
-refresh request or a new viewer must not wait for the next damage.
+refresh request or a new viewer must not wait for the next damage; and by
+``notify()``: a backend saw the pointer move, the cursor image or the
+clipboard change (X11 reports these as events), so the next poll has news.
+A still desktop with a viewer connected therefore wakes the loop only for
+the safety refresh, once a second.
 """
 
 from __future__ import annotations
@@ -21,17 +25,24 @@ import time
 from lifeline.agent.capture.base import CaptureError
 from lifeline.agent.capture.damage import Area, DamageRegion, DamageTracker
 
-__all__ = ["DAMAGE_SETTLE_S", "MIN_CAPTURE_INTERVAL_S", "POLL_S", "SAFETY_REFRESH_S", "CaptureClock"]
+__all__ = ["DAMAGE_SETTLE_S", "HOUSEKEEPING_S", "MIN_CAPTURE_INTERVAL_S", "POLL_S", "SAFETY_REFRESH_S",
+           "CaptureClock"]
 
 log = logging.getLogger(__name__)
 
-#: Pointer, customer-input and (without DAMAGE) screen polling period (s)
+#: Shortest time (s) between two polls of the pointer, cursor, clipboard and
+#: customer input: at most 30 cursor messages a second for a moving pointer,
+#: one per frame. Backends that report changes (X11) are polled only after a
+#: report; the others (pynput, and the screen without DAMAGE) every POLL_S
 #: while a viewer is connected, also while its consent prompt is up, so that
 #: the customer's own clicks start priority.py's window when they happen.
-#: 33 ms is the old capture tick that priority.py's detection was written
-#: for; on its own it costs ~1-2 % of a core (two X round trips per poll),
-#: where a whole-screen grab and diff per tick cost 11 %.
 POLL_S = 1 / 30
+
+#: While a viewer is live, the loop polls at least this often (s) even with
+#: no news: the injector must release the keys a silent viewer left held
+#: (input/base.py, INPUT_SILENCE_RELEASE_S). It coincides with the safety
+#: refresh, so it adds no wake-up of its own.
+HOUSEKEEPING_S = 1.0
 
 #: With DAMAGE, the whole screen is still grabbed and diffed this often (s):
 #: a safety net for drawing the server does not report (GL without
@@ -64,6 +75,7 @@ class CaptureClock:
         self._last_full = float("-inf")
         self._last_poll = float("-inf")
         self._last_capture = float("-inf")
+        self._news = False
         self._tracker: DamageTracker | None = None
         try:
             self._tracker = DamageTracker(display_name, self._damaged)
@@ -90,16 +102,20 @@ class CaptureClock:
             self._last_capture = now
         return bool(areas) or poked, areas
 
-    def poll_due(self, now: float) -> bool:
-        """True at most every POLL_S: time to poll the pointer and the customer's input.
+    def poll_due(self, now: float, *, polling: bool, watching: bool) -> bool:
+        """True at most every POLL_S: time to poll the pointer, cursor, clipboard and customer input.
 
-        Not on every damage wake: priority.py counts any pointer move it did not
-        inject as the customer's, and polling right after a window manager
-        redraws (twm warps the pointer while moving a window) made that race
-        lose a technician's drag.
+        ``polling``: the platform must be polled (PolledActivity) and someone
+        watches or is being asked; then every POLL_S. ``watching``: a viewer is
+        live; then after a backend's ``notify()``, and every HOUSEKEEPING_S.
+        News that arrives while nobody watches waits for the next viewer.
+        Never on a damage wake alone: drawing says nothing about the pointer.
         """
         if now - self._last_poll < POLL_S:
             return False
+        if not (polling or (watching and (self._news or now - self._last_poll >= HOUSEKEEPING_S))):
+            return False
+        self._news = False
         self._last_poll = now
         return True
 
@@ -112,10 +128,30 @@ class CaptureClock:
         self._poked = True
         self._event.set()
 
-    async def wait(self, *, polling: bool, idle_timeout: float | None) -> None:
-        """Sleep until damage, a poke, or a timeout: POLL_S while ``polling`` (someone watches
-        or waits for consent), else ``idle_timeout`` (None: until woken; e.g. the clipboard's period)."""
-        timeout = POLL_S if polling else idle_timeout
+    def notify(self) -> None:
+        """Thread-safe: a backend has news for the next poll (the pointer moved, the cursor or clipboard changed).
+
+        Only the first report before a poll wakes the loop; the rest cost nothing.
+        """
+        if not self._news:
+            self._news = True
+            self._loop.call_soon_threadsafe(self._event.set)
+
+    def timeout(self, now: float, *, polling: bool, watching: bool) -> float | None:
+        """How long ``wait`` may sleep (s) if nothing wakes it; None: until woken."""
+        deadlines: list[float] = []
+        if polling:
+            deadlines.append(self._last_poll + POLL_S)
+        if watching:
+            poll_interval = POLL_S if self._news else HOUSEKEEPING_S
+            deadlines.append(self._last_poll + poll_interval)
+            full_interval = POLL_S if self._tracker is None else SAFETY_REFRESH_S
+            deadlines.append(self._last_full + full_interval)
+        return max(0.0, min(deadlines) - now) if deadlines else None
+
+    async def wait(self, *, polling: bool, watching: bool) -> None:
+        """Sleep until damage, a poke, news, or the next poll or safety refresh due (see ``timeout``)."""
+        timeout = self.timeout(time.monotonic(), polling=polling, watching=watching)
         try:
             await asyncio.wait_for(self._event.wait(), timeout)
         except TimeoutError:

@@ -4,7 +4,10 @@ Capture runs without the cursor (compositing it into every frame would make
 each pointer move a screen update, and costs ~1 ms per frame on X11), so the
 agent sends it separately: ``cursor_shape`` (a small PNG and its hotspot)
 when the image changes, ``cursor`` (position on the selected monitor) when
-the pointer moves, at most ``CURSOR_POSITION_MAX_HZ`` times a second. The
+the pointer moved. The capture loop polls the tracker at most every
+``capture.clock.POLL_S`` (30 times a second, so a moving pointer costs one
+~60-byte message per frame at most), and only when the platform reported
+motion or a cursor change, or polls by design (other platforms). The
 viewer draws it (``lifeline/web/static/viewer/cursor.js``).
 
 Backends only read the platform (``CursorSource``); ``CursorTracker`` decides
@@ -16,8 +19,6 @@ from __future__ import annotations
 import abc
 import base64
 import io
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +28,8 @@ from PIL import Image
 from lifeline.agent.capture.base import Monitor
 from lifeline.protocol import messages
 
-__all__ = ["CURSOR_POSITION_MAX_HZ", "CursorImage", "CursorSource", "CursorTracker", "png_base64"]
+__all__ = ["CursorImage", "CursorSource", "CursorTracker", "png_base64"]
 
-#: Position updates per second, at most: the capture tick's rate (30/s), so a
-#: moving pointer costs one ~60-byte message per frame and never more.
-CURSOR_POSITION_MAX_HZ = 30
 #: Larger cursor images are cropped to this (the protocol's limit, Xcursor's largest size).
 MAX_CURSOR_SIDE_PX = messages.MAX_CURSOR_PX
 _ALPHA, _OPAQUE = 3, 255
@@ -98,18 +96,15 @@ class CursorSource(abc.ABC):
 class CursorTracker:
     """Turns a ``CursorSource`` into the ``cursor`` / ``cursor_shape`` messages a viewer needs."""
 
-    def __init__(self, source: CursorSource, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, source: CursorSource) -> None:
         self.source = source
-        self._clock = clock
         self._sent_position: tuple[int, int, bool] | None = None
-        self._sent_at = float("-inf")
         self._shape: CursorImage | None = None
         self._shape_dirty = False
 
     def reset(self) -> None:
         """A viewer (re)started: send the shape and position again even if nothing changed."""
         self._sent_position = None
-        self._sent_at = float("-inf")
         self._shape_dirty = self._shape is not None
 
     def poll(self, monitor: Monitor) -> list[dict[str, Any]]:
@@ -121,14 +116,11 @@ class CursorTracker:
         if self._shape_dirty and self._shape is not None:
             out.append(self._shape.shape_message())
             self._shape_dirty = False
-        now = self._clock()
-        if now - self._sent_at < 1 / CURSOR_POSITION_MAX_HZ:
-            return out
         x, y = self.source.position()
         inside = monitor.x <= x < monitor.x + monitor.width and monitor.y <= y < monitor.y + monitor.height
         position = (x - monitor.x, y - monitor.y, inside)
         if position != self._sent_position:
-            self._sent_position, self._sent_at = position, now
+            self._sent_position = position
             out.append(messages.cursor_position(*position))
         return out
 

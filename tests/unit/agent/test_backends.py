@@ -46,13 +46,13 @@ def test_windows_gets_pynput_and_mss_without_importing_xlib_backends(monkeypatch
 
     monkeypatch.setattr(desktop, "MssCapture", lambda: MemoryCapture({0: np.zeros((4, 4, 4), np.uint8)}))
     monkeypatch.setattr(sys, "platform", "win32")
-    opened = backends.open_backends(None)
+    opened = backends.open_backends(None, lambda: None)
     try:
         assert opened.family == "windows" and not opened.global_hotkey
         assert type(opened.injector).__name__ == "PynputInput"
         opened.injector.apply({"type": "mouse_move", "x": 3, "y": 2})
         assert moves == [(3, 2)] and opened.cursor.position() == (3, 2)
-        assert opened.clipboard.poll_change() is None
+        assert opened.clipboard.poll_change() is None and opened.activity.polled
         assert "lifeline.agent.backends.x11" not in sys.modules
     finally:
         opened.close()

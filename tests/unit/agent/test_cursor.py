@@ -1,8 +1,9 @@
 """The remote pointer (lifeline/agent/cursor/): XFixes-style images to PNG, and what the tracker sends when.
 
 The images are synthetic premultiplied ARGB words, as XFixes GetCursorImage
-returns them; the X11 source is driven by a scripted display connection, so
-no X server is needed.
+returns them; the X11 source is driven by a scripted display connection and
+scripted change reports, so no X server is needed (the reports themselves are
+tested on Xvfb in test_input_watch.py).
 """
 
 from __future__ import annotations
@@ -20,14 +21,8 @@ from Xlib import display, error
 
 from lifeline.agent.capture.base import Monitor
 from lifeline.agent.cursor import base as cursor_base
-from lifeline.agent.cursor.base import (
-    CURSOR_POSITION_MAX_HZ,
-    MAX_CURSOR_SIDE_PX,
-    CursorImage,
-    CursorSource,
-    CursorTracker,
-)
-from lifeline.agent.cursor.x11 import DISPLAY_CURSOR_NOTIFY_MASK, X11Cursor
+from lifeline.agent.cursor.base import MAX_CURSOR_SIDE_PX, CursorImage, CursorSource, CursorTracker
+from lifeline.agent.cursor.x11 import WARP_RECHECK_S, X11Cursor
 from lifeline.protocol import messages
 
 OPAQUE_RED = 0xFFFF0000
@@ -132,19 +127,11 @@ class ScriptedSource(CursorSource):
         self.closed = True
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def tracked() -> Iterator[tuple[ScriptedSource, Clock, CursorTracker]]:
-    source, clock = ScriptedSource(), Clock()
-    tracker = CursorTracker(source, clock)
-    yield source, clock, tracker
+def tracked() -> Iterator[tuple[ScriptedSource, CursorTracker]]:
+    source = ScriptedSource()
+    tracker = CursorTracker(source)
+    yield source, tracker
     tracker.close()
     assert source.closed
 
@@ -157,8 +144,8 @@ def kinds(out: list[dict[str, Any]]) -> list[str]:
     return [m["type"] for m in out]
 
 
-def test_first_poll_sends_the_shape_before_the_position(tracked: tuple[ScriptedSource, Clock, CursorTracker]) -> None:
-    source, _, tracker = tracked
+def test_first_poll_sends_the_shape_before_the_position(tracked: tuple[ScriptedSource, CursorTracker]) -> None:
+    source, tracker = tracked
     source.at, source.shapes = (10, 20), [arrow()]
     out = tracker.poll(SCREEN)
     assert kinds(out) == ["cursor_shape", "cursor"]
@@ -167,55 +154,35 @@ def test_first_poll_sends_the_shape_before_the_position(tracked: tuple[ScriptedS
         assert messages.validate_message(message) == message
 
 
-def test_position_updates_are_limited_to_the_max_rate(tracked: tuple[ScriptedSource, Clock, CursorTracker]) -> None:
-    source, clock, tracker = tracked
-    interval = 1 / CURSOR_POSITION_MAX_HZ
-    source.at = (1, 1)
-    assert kinds(tracker.poll(SCREEN)) == ["cursor"]
-    reads = source.position_reads
-    for step in range(1, 5):  # the pointer moves at every poll, polls come faster than the limit
+def test_every_poll_sends_the_latest_position_when_it_moved(tracked: tuple[ScriptedSource, CursorTracker]) -> None:
+    """The rate is the capture loop's (clock.POLL_S): the tracker sends whatever moved since the last poll."""
+    source, tracker = tracked
+    for step in range(5):
         source.at = (1 + step, 1)
-        clock.now += interval / 5
-        assert tracker.poll(SCREEN) == []
-    assert source.position_reads == reads, "the pointer is not even read while rate-limited"
-    clock.now += interval / 5 + 1e-6
-    assert tracker.poll(SCREEN) == [messages.cursor_position(5, 1, True)]  # the latest position, not a queue
+        assert tracker.poll(SCREEN) == [messages.cursor_position(1 + step, 1, True)]
 
 
-def test_over_one_second_a_moving_pointer_sends_at_most_max_hz(
-    tracked: tuple[ScriptedSource, Clock, CursorTracker]
-) -> None:
-    source, clock, tracker = tracked
-    sent = 0
-    for tick in range(1000):  # 1 kHz polling for one second, a new position each time
-        source.at = (tick, tick)
-        sent += len(tracker.poll(SCREEN))
-        clock.now += 0.001
-    assert CURSOR_POSITION_MAX_HZ - 1 <= sent <= CURSOR_POSITION_MAX_HZ
-
-
-def test_an_unmoved_pointer_is_not_resent(tracked: tuple[ScriptedSource, Clock, CursorTracker]) -> None:
-    source, clock, tracker = tracked
+def test_an_unmoved_pointer_is_not_resent(tracked: tuple[ScriptedSource, CursorTracker]) -> None:
+    source, tracker = tracked
     source.at = (300, 400)
     assert kinds(tracker.poll(SCREEN)) == ["cursor"]
     for _ in range(10):
-        clock.now += 1.0
         assert tracker.poll(SCREEN) == []
 
 
-def test_a_new_shape_is_sent_at_once_even_while_the_position_is_rate_limited(
-    tracked: tuple[ScriptedSource, Clock, CursorTracker]
+def test_a_new_shape_is_sent_even_when_the_pointer_stayed(
+    tracked: tuple[ScriptedSource, CursorTracker]
 ) -> None:
-    source, _, tracker = tracked
+    source, tracker = tracked
     assert kinds(tracker.poll(SCREEN)) == ["cursor"]
-    source.shapes, source.at = [arrow(2)], (9, 9)
+    source.shapes = [arrow(2)]
     assert kinds(tracker.poll(SCREEN)) == ["cursor_shape"]
 
 
 def test_reset_resends_the_shape_and_position_for_a_new_viewer(
-    tracked: tuple[ScriptedSource, Clock, CursorTracker]
+    tracked: tuple[ScriptedSource, CursorTracker]
 ) -> None:
-    source, _, tracker = tracked
+    source, tracker = tracked
     source.at, source.shapes = (5, 6), [arrow()]
     first = tracker.poll(SCREEN)
     assert tracker.poll(SCREEN) == []
@@ -223,8 +190,8 @@ def test_reset_resends_the_shape_and_position_for_a_new_viewer(
     assert tracker.poll(SCREEN) == first
 
 
-def test_reset_before_any_shape_sends_only_the_position(tracked: tuple[ScriptedSource, Clock, CursorTracker]) -> None:
-    source, _, tracker = tracked
+def test_reset_before_any_shape_sends_only_the_position(tracked: tuple[ScriptedSource, CursorTracker]) -> None:
+    source, tracker = tracked
     source.at = (5, 6)
     tracker.poll(SCREEN)
     tracker.reset()
@@ -232,16 +199,14 @@ def test_reset_before_any_shape_sends_only_the_position(tracked: tuple[ScriptedS
 
 
 def test_position_is_relative_to_the_selected_monitor_and_flags_outside(
-    tracked: tuple[ScriptedSource, Clock, CursorTracker]
+    tracked: tuple[ScriptedSource, CursorTracker]
 ) -> None:
-    source, clock, tracker = tracked
+    source, tracker = tracked
     right = Monitor(1, 1920, 0, 1280, 1024)
     source.at = (2000, 50)
     assert tracker.poll(right) == [messages.cursor_position(80, 50, True)]
-    clock.now += 1.0
     source.at = (100, 50)  # on the other monitor
     assert tracker.poll(right) == [messages.cursor_position(-1820, 50, False)]
-    clock.now += 1.0
     source.at = (1920 + 1280, 50)  # one past the right edge is outside
     assert tracker.poll(right)[0]["visible"] is False
 
@@ -252,40 +217,27 @@ def test_position_is_relative_to_the_selected_monitor_and_flags_outside(
 class ScriptedXDisplay:
     """The few python-xlib Display calls X11Cursor makes, answering with queued XFixes replies."""
 
-    def __init__(self, *, xfixes: bool = True) -> None:
-        self.xfixes = xfixes
-        self.selected: list[tuple[object, int]] = []
-        self.events = 0
+    def __init__(self) -> None:
         self.replies: list[Any] = []
         self.image_requests = 0
+        self.pointer_requests = 0
         self.closed = False
         self.pointer = (0, 0)
-        self.root = SimpleNamespace(query_pointer=lambda: SimpleNamespace(root_x=self.pointer[0],
-                                                                          root_y=self.pointer[1]))
+        self.root = SimpleNamespace(query_pointer=self._query_pointer)
+        self.negotiated = False
+
+    def _query_pointer(self) -> SimpleNamespace:
+        self.pointer_requests += 1
+        return SimpleNamespace(root_x=self.pointer[0], root_y=self.pointer[1])
 
     def screen(self) -> SimpleNamespace:
         return SimpleNamespace(root=self.root)
 
-    def has_extension(self, name: str) -> bool:
-        return name == "XFIXES" and self.xfixes
-
     def xfixes_query_version(self) -> None:
-        """Version negotiation: nothing to script."""
-
-    def xfixes_select_cursor_input(self, window: object, mask: int) -> None:
-        self.selected.append((window, mask))
-
-    def sync(self) -> None:
-        """Requests are synchronous here."""
-
-    def pending_events(self) -> int:
-        return self.events
-
-    def next_event(self) -> object:
-        self.events -= 1
-        return object()
+        self.negotiated = True
 
     def xfixes_get_cursor_image(self, window: object) -> Any:
+        assert self.negotiated, "XFIXES requests before QueryVersion fail"
         self.image_requests += 1
         reply = self.replies.pop(0)
         if isinstance(reply, Exception):
@@ -296,59 +248,90 @@ class ScriptedXDisplay:
         self.closed = True
 
 
+class ScriptedChanges:
+    """What input/x11_watch.py reports: set ``moved`` / ``shape_changed`` as the server would."""
+
+    def __init__(self, *, cursor_notify: bool = True) -> None:
+        self.cursor_notify = cursor_notify
+        self.moved = self.shape_changed = True  # the watch reports both at first
+
+    def take_motion(self) -> bool:
+        moved, self.moved = self.moved, False
+        return moved
+
+    def take_shape_change(self) -> bool:
+        changed, self.shape_changed = self.shape_changed, False
+        return changed
+
+
 def cursor_reply(width: int, height: int, serial: int, pixel: int = OPAQUE_RED) -> SimpleNamespace:
     return SimpleNamespace(width=width, height=height, xhot=1, yhot=1, cursor_serial=serial,
                            cursor_image=[pixel] * (width * height))
 
 
-def x11_cursor(scripted: ScriptedXDisplay) -> X11Cursor:
-    return X11Cursor(connection=cast(display.Display, scripted))
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_x11_reads_the_image_first_then_only_on_a_cursor_notification() -> None:
-    scripted = ScriptedXDisplay()
+def x11_cursor(scripted: ScriptedXDisplay, changes: ScriptedChanges, clock: Clock | None = None) -> X11Cursor:
+    return X11Cursor(None, changes, connection=cast(display.Display, scripted), clock=clock or Clock())
+
+
+def test_x11_reads_the_image_first_then_only_after_a_reported_change() -> None:
+    scripted, changes = ScriptedXDisplay(), ScriptedChanges()
     scripted.replies = [cursor_reply(4, 3, serial=1), cursor_reply(2, 2, serial=2, pixel=HALF_WHITE)]
-    source = x11_cursor(scripted)
+    source = x11_cursor(scripted, changes)
     try:
-        assert scripted.selected == [(scripted.root, DISPLAY_CURSOR_NOTIFY_MASK)]
         first = source.changed_shape()
         assert first is not None and (first.width, first.height, first.serial) == (4, 3, 1)
         assert source.changed_shape() is None and scripted.image_requests == 1
-        scripted.events = 3  # several notifications between two ticks: one image fetch
+        changes.shape_changed = True
         second = source.changed_shape()
         assert second is not None and second.serial == 2 and list(second.rgba[:4]) == [255, 255, 255, 128]
-        assert scripted.events == 0 and scripted.image_requests == 2
-        scripted.pointer = (640, 480)
-        assert source.position() == (640, 480)
+        assert scripted.image_requests == 2
     finally:
         source.close()
     assert scripted.closed
 
 
+def test_x11_queries_the_pointer_after_reported_motion_or_once_the_last_read_is_old() -> None:
+    scripted, changes, clock = ScriptedXDisplay(), ScriptedChanges(), Clock()
+    source = x11_cursor(scripted, changes, clock)
+    scripted.pointer = (640, 480)
+    assert source.position() == (640, 480) and scripted.pointer_requests == 1
+    scripted.pointer = (10, 10)  # not reported (a warp): the last known position stands for a while
+    for _ in range(5):
+        clock.now += WARP_RECHECK_S / 10
+        assert source.position() == (640, 480)
+    assert scripted.pointer_requests == 1
+    changes.moved = True
+    assert source.position() == (10, 10) and scripted.pointer_requests == 2
+    scripted.pointer = (20, 20)  # warped again
+    clock.now += WARP_RECHECK_S
+    assert source.position() == (20, 20) and scripted.pointer_requests == 3
+
+
 def test_x11_empty_image_or_x_error_means_no_shape_and_no_crash() -> None:
-    scripted = ScriptedXDisplay()
+    scripted, changes = ScriptedXDisplay(), ScriptedChanges()
     failure = error.BadWindow.__new__(error.BadWindow)  # an XError as python-xlib raises it
     scripted.replies = [cursor_reply(0, 0, serial=1), failure]
-    source = x11_cursor(scripted)
-    try:
-        assert source.changed_shape() is None
-        scripted.events = 1
-        assert source.changed_shape() is None
-        assert scripted.image_requests == 2
-    finally:
-        source.close()
+    source = x11_cursor(scripted, changes)
+    assert source.changed_shape() is None
+    changes.shape_changed = True
+    assert source.changed_shape() is None
+    assert scripted.image_requests == 2
 
 
 def test_x11_without_xfixes_has_a_position_but_never_a_shape() -> None:
-    scripted = ScriptedXDisplay(xfixes=False)
-    source = x11_cursor(scripted)
-    try:
-        scripted.events = 1
-        assert source.changed_shape() is None and source.changed_shape() is None
-        assert scripted.selected == [] and scripted.image_requests == 0
-        assert source.position() == (0, 0)
-    finally:
-        source.close()
+    scripted, changes = ScriptedXDisplay(), ScriptedChanges(cursor_notify=False)
+    source = x11_cursor(scripted, changes)
+    assert source.changed_shape() is None and source.changed_shape() is None
+    assert scripted.image_requests == 0
+    assert source.position() == (0, 0)
 
 
 def test_the_protocol_limit_and_the_agent_crop_are_the_same_number() -> None:

@@ -60,7 +60,7 @@ def test_clock_encodes_on_damage_or_poke_and_everything_every_safety_period() ->
         assert clock.due(0.0) == (True, None)  # the first pass is a safety refresh
         assert clock.due(0.1) == (False, [])  # nothing damaged: sleep
         clock._damaged([(1, 2, 3, 4)])
-        await clock.wait(polling=True, idle_timeout=None)  # woken at once
+        await clock.wait(polling=False, watching=False)  # woken at once
         assert clock.due(0.2) == (True, [(1, 2, 3, 4)])
         clock.poke()
         assert clock.due(0.3) == (True, [])
@@ -81,14 +81,46 @@ def test_damage_right_after_a_capture_waits_out_the_minimum_interval() -> None:
         clock.due(time.monotonic())  # the first (safety) capture
         clock._damaged([(0, 0, 1, 1)])
         started = time.monotonic()
-        await clock.wait(polling=True, idle_timeout=None)
+        await clock.wait(polling=False, watching=False)
         assert time.monotonic() - started >= MIN_CAPTURE_INTERVAL_S * 0.9
         assert clock.due(time.monotonic()) == (True, [(0, 0, 1, 1)])
         await asyncio.sleep(MIN_CAPTURE_INTERVAL_S)  # a change long after the last capture
         clock._damaged([(5, 5, 1, 1)])
         started = time.monotonic()
-        await clock.wait(polling=True, idle_timeout=None)
+        await clock.wait(polling=False, watching=False)
         assert time.monotonic() - started < MIN_CAPTURE_INTERVAL_S * 0.9 or DAMAGE_SETTLE_S >= MIN_CAPTURE_INTERVAL_S
+        clock._tracker = None
+
+    asyncio.run(scenario())
+
+
+def test_polls_follow_news_when_watching_every_tick_when_polling_and_never_for_nobody() -> None:
+    from lifeline.agent.capture.clock import HOUSEKEEPING_S, POLL_S
+
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        clock.due(0.0)
+        assert clock.poll_due(0.0, polling=False, watching=True)  # the first poll
+        assert clock.timeout(0.0, polling=False, watching=True) == HOUSEKEEPING_S  # a still desktop: once a second
+        assert not clock.poll_due(0.5, polling=False, watching=True)
+        clock.notify()  # the pointer moved
+        clock.notify()  # more motion before the poll: no second wake
+        await asyncio.sleep(0)  # the loop runs the wake-up notify() scheduled
+        assert clock._event.is_set()
+        assert clock.timeout(0.5, polling=False, watching=True) == 0.0
+        assert clock.poll_due(0.5, polling=False, watching=True)
+        clock.notify()  # news right after a poll waits for POLL_S
+        assert not clock.poll_due(0.5 + POLL_S / 2, polling=False, watching=True)
+        assert abs(clock.timeout(0.5 + POLL_S / 2, polling=False, watching=True) - POLL_S / 2) < 1e-9
+        assert clock.poll_due(0.51 + POLL_S, polling=False, watching=True)
+        assert clock.poll_due(0.52 + POLL_S + HOUSEKEEPING_S, polling=False, watching=True)  # housekeeping
+        assert clock.poll_due(3.0, polling=True, watching=False)  # polled platforms: every tick
+        assert clock.poll_due(3.01 + POLL_S, polling=True, watching=False)
+        clock.notify()  # nobody watches: the news waits for a viewer, the loop sleeps until woken
+        assert not clock.poll_due(10.0, polling=False, watching=False)
+        assert clock.timeout(10.0, polling=False, watching=False) is None
+        assert clock.poll_due(10.0, polling=False, watching=True)
         clock._tracker = None
 
     asyncio.run(scenario())
