@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-
 from lifeline.agent.capture.base import Capture, Frame, Monitor
 from lifeline.agent.capture.damage import Area, clip_area
 
@@ -35,11 +34,7 @@ class LiveScreen:
         """
         known = self._frames.get(monitor.index)
         if damage is None or known is None or known[0] != monitor:
-            frame = self._capture.grab(monitor)  # caller-owned by the Capture contract: ours to patch
-            if not frame.flags.writeable:
-                frame = frame.copy()
-            self._frames[monitor.index] = (monitor, frame)
-            return frame, None
+            return self._grab_whole(monitor), None
         frame = known[1]
         areas: list[Area] = []
         for area in damage:
@@ -47,6 +42,18 @@ class LiveScreen:
             if clipped is None:
                 continue
             x, y, w, h = clipped
+            if (w, h) == (monitor.width, monitor.height):
+                # The whole monitor (a full-screen animation): keep the new grab instead of
+                # copying 8 MB of it into the old frame (~1 ms per 1080p update).
+                return self._grab_whole(monitor), [clipped]
             frame[y : y + h, x : x + w] = self._capture.grab_area(monitor, x, y, w, h)
             areas.append(clipped)
         return frame, areas
+
+    def _grab_whole(self, monitor: Monitor) -> Frame:
+        """Grab all of ``monitor`` and keep it as its frame."""
+        frame = self._capture.grab(monitor)  # caller-owned by the Capture contract: ours to patch
+        if not frame.flags.writeable:
+            frame = frame.copy()
+        self._frames[monitor.index] = (monitor, frame)
+        return frame

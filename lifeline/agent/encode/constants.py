@@ -58,6 +58,13 @@ COPY_MIN_VOTES = 4
 #: (~2 ms for 1080p) costs more than re-encoding the cells it would save.
 PAN_MIN_AREA_PX = 4 * CELL_SIZE_PX * CELL_SIZE_PX
 
+#: A 2-D COPY must cover at least 1/PAN_MIN_COVER_DIVISOR of the dirty cells'
+#: area. In a terminal printing lines, shifted blank space and repeated words
+#: match by chance over whole blocks (~3 % of the dirty area in bench/screen.py's
+#: scrolling workload); such copies split the images and sent 40 % more bytes.
+#: A pan covers ~98 %, a dragged window over half of the area it damaged.
+PAN_MIN_COVER_DIVISOR = 4
+
 #: Shortest side (px) of a 2-D COPY and of the area searched, as for scrolls.
 PAN_MIN_SIDE_PX = COPY_MIN_HEIGHT_PX
 

@@ -16,8 +16,8 @@ coalesce.
 Passes, in order (each timed at debug level):
 
     PASS 0  plan.dirty_cells      changed 64-px cells, inside the damaged boxes only
-    PASS 1  copies.find_scroll    a vertical scroll becomes one COPY; else
-            pans.find_pan         a 2-D move (pan, dragged window) does; re-diff
+    PASS 1  copies.CopySearch     a vertical scroll (copies.find_scroll) or 2-D move
+                                  (pans.find_pan) becomes one COPY; re-diff
     PASS 2  full-frame check      > FULL_FRAME_DIRTY_RATIO dirty: one image (VP8 when sustained)
     PASS 3  solid.rewrite_solid   single-colour cells become FILLs
     PASS 4  combine.combine       merge neighbours by cost
@@ -45,9 +45,8 @@ from lifeline.agent.encode.constants import (
 )
 from lifeline.agent.encode.pacing import Pacer
 from lifeline.agent.encode.passes.combine import combine
-from lifeline.agent.encode.passes.copies import apply_copy, find_scroll, remaining_after_copy
+from lifeline.agent.encode.passes.copies import CopySearch, apply_copy, remaining_after_copy
 from lifeline.agent.encode.passes.crop import crop_to_changes
-from lifeline.agent.encode.passes.pans import find_pan
 from lifeline.agent.encode.passes.solid import rewrite_solid
 from lifeline.agent.encode.plan import (
     Box,
@@ -112,6 +111,7 @@ class ScreenEncoder:
         #: Boxes that may differ from the reference since the last update; None: anywhere.
         self._pending: list[Box] | None = None
         self._deflate = DeflateEncoder()
+        self._copies = CopySearch()
         #: The VP8 stream, once the viewer said it decodes VP8 (and PyAV is here).
         self._video: vp8.Vp8Encoder | None = None
         self._motion = MotionRun()
@@ -252,7 +252,7 @@ class ScreenEncoder:
             return self._lossless_refresh(height, width, now), False
         self._track(mask, now)
         ops: list[Op] = []
-        copy = find_scroll(reference, frame, mask) or find_pan(reference, frame, mask)
+        copy = self._copies.find(reference, frame, mask)
         if copy is not None:
             # In place: once this update is sent the reference must show the copy anyway.
             apply_copy(reference, copy)

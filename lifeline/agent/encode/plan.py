@@ -20,7 +20,7 @@ from lifeline.agent.encode.constants import CELL_SIZE_PX
 
 __all__ = [
     "Box", "CellMask", "Frame", "Op", "OpKind", "as_u32", "box_cells", "cell_box", "cell_grid", "cells_to_ops",
-    "covered_cells", "dirty_bounds", "dirty_cells",
+    "covered_cells", "dirty_bounds", "dirty_cells", "longest_run",
 ]
 
 Frame = npt.NDArray[np.uint8]
@@ -125,6 +125,16 @@ def dirty_bounds(mask: CellMask, height: int, width: int) -> Box:
     x, y = int(cols[0]) * CELL_SIZE_PX, int(rows[0]) * CELL_SIZE_PX
     right = min(int(cols[-1] + 1) * CELL_SIZE_PX, width)
     return Box(x, y, right - x, min(int(rows[-1] + 1) * CELL_SIZE_PX, height) - y)
+
+
+def longest_run(flags: npt.NDArray[np.bool_]) -> tuple[int, int]:
+    """[start, stop) of the longest run of True in a 1-D array; (0, 0) when there is none (vectorised)."""
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        return 0, 0
+    best = int(np.argmax(stops - starts))
+    return int(starts[best]), int(stops[best])
 
 
 def cell_box(row: int, col: int, height: int, width: int) -> Box:

@@ -18,8 +18,9 @@ the longest matching run.
 
 Only vertical shifts over the full dirty column span are searched here: that
 is what scrolling produces, and exact row hashes find it reliably in text.
-Other moves (pans, dragged windows, horizontal scrolls) are pans.py's; both
-searches end in a COPY that apply_copy and remaining_after_copy below handle.
+Other moves (pans, dragged windows, horizontal scrolls) are pans.py's;
+CopySearch runs both, and apply_copy and remaining_after_copy below handle
+the COPY either finds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from lifeline.agent.encode.constants import (
     COPY_MIN_HEIGHT_PX,
     COPY_MIN_VOTES,
 )
+from lifeline.agent.encode.passes.pans import find_pan
 from lifeline.agent.encode.plan import (
     Box,
     CellMask,
@@ -44,9 +46,33 @@ from lifeline.agent.encode.plan import (
     covered_cells,
     dirty_bounds,
     dirty_cells,
+    longest_run,
 )
 
-__all__ = ["apply_copy", "find_scroll", "remaining_after_copy"]
+__all__ = ["CopySearch", "apply_copy", "find_scroll", "remaining_after_copy"]
+
+
+class CopySearch:
+    """Both move searches, the one that found the last horizontal-or-not move first.
+
+    Motion persists: while a picture pans, the scroll search (row hashes of
+    both frames, ~2 ms for 1080p) fails on every update before the 2-D search
+    succeeds; while a terminal scrolls, the 2-D search is never needed.
+    """
+
+    def __init__(self) -> None:
+        self._pan_first = False
+
+    def find(self, reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
+        """A COPY for the largest moved block, or None."""
+        searches = (find_pan, find_scroll) if self._pan_first else (find_scroll, find_pan)
+        for search in searches:
+            op = search(reference, frame, mask)
+            if op is not None:
+                assert op.src is not None
+                self._pan_first = op.src[0] != op.box.x
+                return op
+        return None
 
 
 def find_scroll(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
@@ -72,7 +98,14 @@ def apply_copy(reference: Frame, op: Op) -> None:
     """Do to ``reference`` what the viewer will do for ``op``, so later diffs see only what is left."""
     assert op.kind is OpKind.COPY and op.src is not None
     b, (sx, sy) = op.box, op.src
-    reference[b.y : b.bottom, b.x : b.right] = reference[sy : sy + b.h, sx : sx + b.w].copy()
+    # In bands of cell rows, in the order that reads every band before it is overwritten: numpy
+    # then buffers at most one band where source and destination overlap, in cache, instead of
+    # the whole source (0.5 instead of 1.0 ms for a 1080p pan).
+    tops = range(0, b.h, CELL_SIZE_PX)
+    for top in tops if sy >= b.y else reversed(tops):
+        rows = min(CELL_SIZE_PX, b.h - top)
+        source = reference[sy + top : sy + top + rows, sx : sx + b.w]
+        reference[b.y + top : b.y + top + rows, b.x : b.right] = source
 
 
 #: One odd 32-bit weight per pixel column for every width the protocol allows (u16 screen
@@ -159,10 +192,5 @@ def _longest_equal_run(
     lo, hi = max(0, -shift), min(len(new), len(old) - shift)
     if hi <= lo:
         return 0, 0
-    equal = (new[lo:hi] == old[lo + shift : hi + shift]).all(axis=1)
-    edges = np.diff(np.concatenate(([0], equal.astype(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    if starts.size == 0:
-        return 0, 0
-    best = int(np.argmax(stops - starts))
-    return lo + int(starts[best]), lo + int(stops[best])
+    start, stop = longest_run((new[lo:hi] == old[lo + shift : hi + shift]).all(axis=1))
+    return lo + start, lo + stop

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 
 from lifeline.agent.encode.passes.copies import apply_copy, find_scroll
-from lifeline.agent.encode.plan import OpKind, dirty_cells
+from lifeline.agent.encode.plan import Op, OpKind, dirty_cells
 from tests.unit.agent.encode.frames_helper import blank, text_lines
 
 
@@ -70,3 +73,43 @@ def test_remaining_after_copy_rechecks_only_the_cells_the_copy_covers_in_part() 
     assert op is not None
     apply_copy(before, op)
     assert np.array_equal(remaining_after_copy(mask, before, after, op), dirty_cells(before, after))
+
+
+def test_apply_copy_in_bands_equals_a_copy_through_a_temporary_for_every_overlap() -> None:
+    from lifeline.agent.encode.plan import Box
+
+    rng = np.random.default_rng(4)
+    screen = rng.integers(0, 256, (300, 200, 4), dtype=np.uint8)
+    for dx, dy in [(0, 3), (0, -3), (5, 70), (-5, -70), (7, 0), (-7, 0), (2, 1), (0, 199)]:
+        box = Box(max(0, -dx), max(0, -dy), 200 - abs(dx), 300 - abs(dy) - 1)  # odd height: a partial band
+        op = Op(OpKind.COPY, box, src=(box.x + dx, box.y + dy))
+        expected = screen.copy()
+        expected[box.y : box.bottom, box.x : box.right] = screen[box.y + dy : box.bottom + dy,
+                                                                 box.x + dx : box.right + dx].copy()
+        banded = screen.copy()
+        apply_copy(banded, op)
+        assert np.array_equal(banded, expected), (dx, dy)
+
+
+def test_copy_search_tries_the_2d_search_first_while_a_picture_pans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lifeline.agent.encode.passes import copies
+
+    calls: list[str] = []
+    original = copies.find_scroll
+
+    def counting_scroll(*args: Any) -> Op | None:
+        calls.append("scroll")
+        return original(*args)
+
+    monkeypatch.setattr(copies, "find_scroll", counting_scroll)
+    search = copies.CopySearch()
+    before = text_lines(blank(), seed=5)
+    panned, scrolled = blank(), blank()
+    panned[:-13, :-6] = before[13:, 6:]
+    scrolled[:-13] = before[13:]
+    # A pan is found after a failed scroll search, then directly; the 2-D search also finds the
+    # next (vertical) move, after which the scroll search goes first again.
+    for after, expected_calls in [(panned, ["scroll"]), (panned, []), (scrolled, []), (scrolled, ["scroll"])]:
+        calls.clear()
+        assert search.find(before, after, dirty_cells(before, after)) is not None
+        assert calls == expected_calls

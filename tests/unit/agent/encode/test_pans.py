@@ -138,3 +138,11 @@ def test_largest_true_rectangle_is_all_true_and_grows_past_whole_tiles() -> None
         flags = rng.random((200, 260)) > 0.001
         box = largest_true_rectangle(flags)
         assert box is None or flags[box.y : box.bottom, box.x : box.right].all()
+
+
+def test_a_move_covering_little_of_the_change_is_not_worth_a_copy() -> None:
+    """A block that moved amid a much larger repaint (or matched by chance, as blank text does) stays images."""
+    before = photo_field(HEIGHT, WIDTH, seed=1)
+    after = photo_field(HEIGHT, WIDTH, seed=2)  # everything repainted...
+    after[100:164, 100:228] = before[110:174, 90:218]  # ...except one block that moved
+    assert find_pan(before, after, dirty_cells(before, after)) is None
