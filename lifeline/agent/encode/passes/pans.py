@@ -10,7 +10,7 @@ uncovered strips is a few ms and a few KB.
 
 How, in four steps, each cheaper than the next is precise:
 
-1. *dy seeds*: the row profile (sum of each row's bytes across a band of
+1. *dy seeds*: the row profile (sum of each row's pixels across a band of
    PAN_PROFILE_BAND_PX columns) of a translated area is the old profile
    shifted by dy, almost regardless of dx (only dx columns at the band's
    edges differ; a sample of every 8th column instead lost that on text,
@@ -101,16 +101,23 @@ def _candidates(reference: Frame, frame: Frame, bounds: Bounds) -> Iterator[tupl
     """
     x0, y0, x1, y1 = bounds
     band_x, band_y = _middle_band(x0, x1), _middle_band(y0, y1)
-    # Each row's band is contiguous: as one axis, numpy sums it 2x faster than over axis=(1, 2).
-    old, new = (f[y0:y1, band_x].reshape(y1 - y0, -1) for f in (reference, frame))
-    rows = old.sum(axis=1, dtype=np.uint32), new.sum(axis=1, dtype=np.uint32)
+    old, new = as_u32(reference), as_u32(frame)
     views = _Views(reference, frame, bounds)
-    yield from _axis_candidates(views, *rows)
-    old, new = reference[band_y, x0:x1], frame[band_y, x0:x1]
-    # Columns: summing down axis 0 first keeps the reads contiguous (20x faster than axis=(0, 2)).
-    cols = old.sum(axis=0, dtype=np.uint32).sum(axis=1), new.sum(axis=0, dtype=np.uint32).sum(axis=1)
-    for dy, dx in _axis_candidates(views.transposed(), *cols):
+    yield from _axis_candidates(views, _profile(old[y0:y1, band_x], 1), _profile(new[y0:y1, band_x], 1))
+    columns = _profile(old[band_y, x0:x1], 0), _profile(new[band_y, x0:x1], 0)
+    for dy, dx in _axis_candidates(views.transposed(), *columns):
         yield dx, dy
+
+
+def _profile(pixels: npt.NDArray[np.uint32], axis: int) -> npt.NDArray[np.float64]:
+    """Sums of whole 32-bit pixels along ``axis``: a linear mix of the channel sums (red weighs most).
+
+    Summing the packed pixels is 2x faster than summing their bytes (numpy's
+    uint8-to-uint32 reductions are slow), and a mix of channels shifts with the
+    content exactly as each channel does.
+    """
+    total: npt.NDArray[np.float64] = pixels.sum(axis=axis, dtype=np.uint64).astype(np.float64)
+    return total
 
 
 def _middle_band(start: int, stop: int) -> slice:
@@ -142,8 +149,8 @@ class _Views:
         return int(shifts[np.argmin(cost)])
 
 
-def _axis_candidates(views: _Views, old_profile: npt.NDArray[np.uint32],
-                     new_profile: npt.NDArray[np.uint32]) -> Iterator[tuple[int, int]]:
+def _axis_candidates(views: _Views, old_profile: npt.NDArray[np.float64],
+                     new_profile: npt.NDArray[np.float64]) -> Iterator[tuple[int, int]]:
     """For the row profiles' best dy (then 0): that dy with the dx its rows give."""
     offset = float(new_profile.mean())  # smaller magnitudes: less rounding in the FFT sums
     old, new = old_profile - offset, new_profile - offset
