@@ -28,6 +28,9 @@ Frame = npt.NDArray[np.uint8]
 CellMask = npt.NDArray[np.bool_]
 """One flag per CELL_SIZE_PX cell: shape (rows, cols)."""
 
+PIXELS_PER_WORD = 2  # 32-bit BGRA pixels per uint64 word
+FLAGS_PER_WORD = 8  # numpy bools (one byte each) per uint64 word
+
 
 @dataclass(frozen=True, slots=True)
 class Box:
@@ -89,33 +92,51 @@ def dirty_cells(reference: Frame, frame: Frame, boxes: Sequence[Box] | None = No
     """Flag every cell in which any pixel differs between the two frames.
 
     ``boxes``: only these may differ (X DAMAGE said so), so only the cells they
-    touch are compared; None compares everything (~2 ms for 1080p).
+    touch are compared; None compares everything (~1 ms for 1080p).
     """
     height, width = frame.shape[:2]
     old, new = as_u32(reference), as_u32(frame)
     if boxes is None:
-        return _any_per_cell(old != new)
+        return _changed_cells(old, new)
     mask: CellMask = np.zeros(cell_grid(height, width), dtype=bool)
     for box in boxes:
         rows, cols = box_cells(box)
         y0, y1 = rows.start * CELL_SIZE_PX, min(rows.stop * CELL_SIZE_PX, height)
         x0, x1 = cols.start * CELL_SIZE_PX, min(cols.stop * CELL_SIZE_PX, width)
         if y1 > y0 and x1 > x0:
-            cells = _any_per_cell(old[y0:y1, x0:x1] != new[y0:y1, x0:x1])
+            cells = _changed_cells(old[y0:y1, x0:x1], new[y0:y1, x0:x1])
             mask[rows.start : rows.start + cells.shape[0], cols.start : cols.start + cells.shape[1]] |= cells
     return mask
 
 
-def _any_per_cell(diff: npt.NDArray[np.bool_]) -> CellMask:
-    """Reduce a per-pixel flag array (starting on a cell boundary) to one flag per cell."""
+def _changed_cells(old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32]) -> CellMask:
+    """One flag per cell of two pixel blocks that start on a cell boundary: does any pixel differ?
+
+    Two pixels per comparison where the width is even (a uint64 view: the
+    blocks start on a cell boundary, so both pixels of a pair are in one cell).
+    """
+    if old.shape[1] % 2 == 0:
+        return _any_per_cell(old.view(np.uint64) != new.view(np.uint64), PIXELS_PER_WORD)
+    return _any_per_cell(old != new, 1)
+
+
+def _any_per_cell(diff: npt.NDArray[np.bool_], pixels_per_flag: int) -> CellMask:
+    """Reduce a flag array (from a cell boundary; one flag per ``pixels_per_flag`` pixels) to one per cell.
+
+    Cell rows first, eight flags at a time: OR-ing whole rows of uint64 words
+    is contiguous and vectorised, and leaves 1/64 of the data for the per-cell
+    step (1.6 ms -> 0.6 ms for 1080p, where any() over the cells' axes came first).
+    """
+    cell_flags = CELL_SIZE_PX // pixels_per_flag
     height, width = diff.shape
-    rows, cols = cell_grid(height, width)
-    if height % CELL_SIZE_PX or width % CELL_SIZE_PX:
-        padded = np.zeros((rows * CELL_SIZE_PX, cols * CELL_SIZE_PX), dtype=bool)
+    rows, cols = -(-height // CELL_SIZE_PX), -(-width // cell_flags)
+    if height % CELL_SIZE_PX or width % cell_flags or not diff.flags.c_contiguous:
+        padded = np.zeros((rows * CELL_SIZE_PX, cols * cell_flags), dtype=bool)
         padded[:height, :width] = diff
         diff = padded
-    # Innermost (contiguous) axis first: ~40 % faster than any(axis=(1, 3)) on a scrolling terminal.
-    mask: CellMask = diff.reshape(rows, CELL_SIZE_PX, cols, CELL_SIZE_PX).any(axis=3).any(axis=1)
+    words = diff.view(np.uint64).reshape(rows, CELL_SIZE_PX, cols * cell_flags // FLAGS_PER_WORD)
+    per_cell_row = np.bitwise_or.reduce(words, axis=1)
+    mask: CellMask = per_cell_row.reshape(rows, cols, cell_flags // FLAGS_PER_WORD).any(axis=2)
     return mask
 
 

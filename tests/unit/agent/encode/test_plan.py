@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lifeline.agent.encode.constants import CELL_SIZE_PX
-from lifeline.agent.encode.plan import Box, cell_grid, cells_to_ops, covered_cells, dirty_cells
+from lifeline.agent.encode.plan import Box, box_cells, cell_grid, cells_to_ops, covered_cells, dirty_cells
 from tests.unit.agent.encode.frames_helper import blank
 
 
@@ -43,3 +43,26 @@ def test_dirty_cells_inside_damaged_boxes_only() -> None:
 def test_covered_cells_counts_whole_cells_and_screen_edge_remainders() -> None:
     assert covered_cells(Box(10, 10, 200, 100), 200, 300) == (slice(1, 1), slice(1, 3))
     assert covered_cells(Box(256, 128, 44, 72), 200, 300) == (slice(2, 4), slice(4, 5))
+
+
+def test_dirty_cells_flags_exactly_the_cells_of_changed_pixels_at_any_screen_size() -> None:
+    """Odd and even widths (one or two pixels per comparison), partial edge cells, boxes and no boxes."""
+    rng = np.random.default_rng(0)
+    for height, width in [(1080, 1920), (768, 1366), (1001, 1001), (63, 65)]:
+        before = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
+        for _ in range(10):
+            after = before.copy()
+            cells = []
+            for _ in range(3):
+                y, x = int(rng.integers(0, height)), int(rng.integers(0, width))
+                after[y, x, int(rng.integers(0, 4))] ^= 1  # one bit of one channel
+                cells.append((y // CELL_SIZE_PX, x // CELL_SIZE_PX))
+            box = Box(int(rng.integers(0, width // 2)), int(rng.integers(0, height // 2)), width // 2, height // 2)
+            rows, cols = box_cells(box)
+            expected = np.zeros(cell_grid(height, width), dtype=bool)
+            in_box = expected.copy()
+            for row, col in cells:
+                expected[row, col] = True
+                in_box[row, col] |= rows.start <= row < rows.stop and cols.start <= col < cols.stop
+            assert np.array_equal(dirty_cells(before, after), expected)
+            assert np.array_equal(dirty_cells(before, after, [box]), in_box)
