@@ -57,7 +57,8 @@ def test_dirty_cells_flags_exactly_the_cells_of_changed_pixels_at_any_screen_siz
                 y, x = int(rng.integers(0, height)), int(rng.integers(0, width))
                 after[y, x, int(rng.integers(0, 4))] ^= 1  # one bit of one channel
                 cells.append((y // CELL_SIZE_PX, x // CELL_SIZE_PX))
-            box = Box(int(rng.integers(0, width // 2)), int(rng.integers(0, height // 2)), width // 2, height // 2)
+            x, y = int(rng.integers(0, width // 2)), int(rng.integers(0, height // 2))
+            box = Box(x, y, width // 2, height // 2)
             rows, cols = box_cells(box)
             expected = np.zeros(cell_grid(height, width), dtype=bool)
             in_box = expected.copy()
