@@ -19,6 +19,13 @@ through the same workloads, and torn down:
 5. **full screen** — a screen-covering window panned diagonally over a
    photographic picture, repainted at 60 Hz: bytes/s and painted fps (canvas
    changes seen per animation frame, the same probe for both clients).
+6. **video** — the same window cycling through distinct pre-rendered frames
+   of a slow zoom with drifting colours (bench/screen_x.py ``VideoAnimator``),
+   so no copy or motion search can shortcut it: bytes/s, fps, CPU, and the
+   picture quality: tiles of the canvas sampled during the motion, each 64-px
+   block scored (mean squared error) against the source frame it is closest
+   to, pooled into one PSNR in dB over R, G, B — the same computation for both
+   clients, so "equal or better picture quality" is a figure.
 
 CPU is user+system time of the capture/encode process (``lifeline agent`` /
 ``x11vnc``) and of the hop in between (``lifeline serve`` / ``websockify``)
@@ -32,6 +39,7 @@ on SIGTERM too; the whole run is bounded by ``RUN_BUDGET_S``.
 from __future__ import annotations
 
 import argparse
+import base64
 import math
 import random
 import signal
@@ -45,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+import numpy as np
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,7 +68,14 @@ from screen_stacks import (  # noqa: E402
     reference_available,
     rss_bytes,
 )
-from screen_x import SCROLL_SCRIPT, FullScreenAnimator, MarkerWindow  # noqa: E402
+from screen_x import (  # noqa: E402
+    SCROLL_SCRIPT,
+    FullScreenAnimator,
+    MarkerWindow,
+    PanAnimator,
+    VideoAnimator,
+    best_match_mse,
+)
 
 from tests.support.browser import chromium  # noqa: E402
 from tests.support.remote import x_client, xdotool, xvfb  # noqa: E402
@@ -88,6 +104,16 @@ SCROLL_LINES_PER_S = 50
 #: Repaint rate of the full-screen workload (Hz): above the 30 fps target, so the stack
 #: and not the source limits the fps measured.
 FULLSCREEN_HZ = 60
+#: Canvas tiles (top-left x, y) sampled for the video workload's picture quality, each
+#: QUALITY_TILE_PX square: spread over the screen, clear of the pointer (left at the xterm
+#: centre) and of the agent's indicator window (bottom-right).
+QUALITY_TILES = [(1100, 100), (100, 600), (1000, 600), (1500, 300)]
+QUALITY_TILE_PX = 256
+#: Side (px) of the blocks each scored against its closest source frame: a client that
+#: paints an update in several rects may show two frames in one tile.
+QUALITY_BLOCK_PX = 64
+#: Interval (s) between quality samples during the video workload.
+QUALITY_SAMPLE_EVERY_S = 0.5
 #: After a workload stops, how long bytes are still counted (s): covers the last frames
 #: in flight and Lifeline's lossless re-send of JPEG regions 1 s after they settle.
 SETTLE_S = 2.0
@@ -106,16 +132,18 @@ class Plan:
     typed_chars: int
     scroll_s: float
     fullscreen_s: float
+    video_s: float
     budget_s: int  # the whole run, both stacks, setup included
 
     @classmethod
     def full(cls) -> Plan:
         return cls(idle_s=15.0, latency_trials=60, typed_chars=48, scroll_s=15.0, fullscreen_s=15.0,
-                   budget_s=900)
+                   video_s=15.0, budget_s=900)
 
     @classmethod
     def short(cls) -> Plan:
-        return cls(idle_s=2.0, latency_trials=8, typed_chars=8, scroll_s=3.0, fullscreen_s=3.0, budget_s=300)
+        return cls(idle_s=2.0, latency_trials=8, typed_chars=8, scroll_s=3.0, fullscreen_s=3.0, video_s=3.0,
+                   budget_s=300)
 
 
 # ===== MEASUREMENT WINDOWS =====
@@ -280,27 +308,56 @@ def scrolling(stack: StackHandle, desk: Desk, plan: Plan) -> dict[str, float]:
             "scroll_relay_cpu": span.relay_cpu_pct}
 
 
-def fullscreen(stack: StackHandle, animator: FullScreenAnimator, plan: Plan) -> dict[str, float]:
+def fullscreen(stack: StackHandle, animator: FullScreenAnimator, seconds: float, prefix: str,
+               sample: Callable[[], None] | None = None) -> dict[str, float]:
+    """Run ``animator`` for ``seconds``; figures are named ``prefix`` + ``kb_per_s`` etc.
+    ``sample`` is called every QUALITY_SAMPLE_EVERY_S while it runs."""
     animator.show()
     time.sleep(SETTLE_S)
     window = Window(stack)
     stack.page.evaluate("window.__bench.startCounting()")
     animator.start()
     started = time.monotonic()
-    time.sleep(plan.fullscreen_s)
+    while (left := seconds - (time.monotonic() - started)) > 0:
+        time.sleep(min(left, QUALITY_SAMPLE_EVERY_S))
+        if sample is not None and time.monotonic() - started < seconds:
+            sample()
     animator.stop()
     counted = stack.page.evaluate("window.__bench.stopCounting()")
     elapsed = time.monotonic() - started
     span = window.end()
     animator.hide()
     time.sleep(SETTLE_S)
-    return {"full_kb_per_s": span.bytes / 1024 / elapsed, "full_fps": counted["changes"] / elapsed,
-            "full_agent_cpu": span.agent_cpu_pct, "full_relay_cpu": span.relay_cpu_pct,
-            "full_browser_cpu": span.browser_cpu_pct, "full_machine_busy": span.machine_busy_pct,
-            "full_source_hz": animator.repaints / elapsed, "page_raf_hz": counted["ticks"] / elapsed}
+    return {f"{prefix}kb_per_s": span.bytes / 1024 / elapsed, f"{prefix}fps": counted["changes"] / elapsed,
+            # Bytes per painted frame: a stack that paints fewer frames also sends fewer bytes/s.
+            f"{prefix}kb_per_frame": span.bytes / 1024 / max(counted["changes"], 1),
+            f"{prefix}agent_cpu": span.agent_cpu_pct, f"{prefix}relay_cpu": span.relay_cpu_pct,
+            f"{prefix}browser_cpu": span.browser_cpu_pct, f"{prefix}machine_busy": span.machine_busy_pct,
+            f"{prefix}source_hz": animator.repaints / elapsed, "page_raf_hz": counted["ticks"] / elapsed}
 
 
-def run_workloads(stack: StackHandle, desk: Desk, animator: FullScreenAnimator,
+def video(stack: StackHandle, animator: VideoAnimator, plan: Plan) -> dict[str, float]:
+    """The video workload, plus the PSNR of what the canvas showed (see the module docstring)."""
+    errors: list[float] = []
+
+    def sample() -> None:
+        for x, y in QUALITY_TILES:
+            b64 = stack.page.evaluate("([x, y, s]) => window.__bench.region(x, y, s, s)",
+                                      [x, y, QUALITY_TILE_PX])
+            if b64 is None:
+                continue
+            rgba = np.frombuffer(base64.b64decode(b64), dtype=np.uint8)
+            shown = rgba.reshape(QUALITY_TILE_PX, QUALITY_TILE_PX, 4)
+            errors.extend(best_match_mse(shown, animator.frames, x, y, QUALITY_BLOCK_PX))
+
+    results = fullscreen(stack, animator, plan.video_s, "video_", sample)
+    if errors:
+        mse = statistics.fmean(errors)
+        results["video_psnr_db"] = math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
+    return results
+
+
+def run_workloads(stack: StackHandle, desk: Desk, pan: PanAnimator, film: VideoAnimator,
                   plan: Plan) -> dict[str, float]:
     results = dict(stack.notes)
     steps: list[tuple[str, Callable[[], dict[str, float]]]] = [
@@ -308,7 +365,8 @@ def run_workloads(stack: StackHandle, desk: Desk, animator: FullScreenAnimator,
         ("latency", lambda: latency(stack, desk, plan)),
         ("typing", lambda: typing(stack, desk, plan)),
         ("scrolling", lambda: scrolling(stack, desk, plan)),
-        ("full screen", lambda: fullscreen(stack, animator, plan)),
+        ("full screen", lambda: fullscreen(stack, pan, plan.fullscreen_s, "full_")),
+        ("video", lambda: video(stack, film, plan)),
     ]
     for name, step in steps:
         started = time.monotonic()
@@ -344,15 +402,25 @@ def _below(bound: float) -> Callable[[float, float | None], bool]:
     return lambda ours_v, _ref: ours_v < bound
 
 
+def _at_least_ref(ours_v: float, ref_v: float | None) -> bool:
+    return ref_v is not None and ours_v >= ref_v
+
+
 ROWS = [
     Row("latency_p50_ms", "update latency p50", "ms", "≤ 0.5× ref", _ratio_at_most(0.5)),
     Row("latency_p95_ms", "update latency p95", "ms"),
     Row("typing_bytes_per_key", "typing", "B/key", "≤ 1.0× ref", _ratio_at_most(1.0)),
     Row("scroll_kb_per_s", "scrolling", "KB/s", "≤ 0.5× ref", _ratio_at_most(0.5)),
     Row("full_kb_per_s", "full-screen change", "KB/s", "≤ 0.5× ref", _ratio_at_most(0.5)),
+    Row("video_kb_per_s", "video (full-screen, in place)", "KB/s", "≤ 0.5× ref", _ratio_at_most(0.5)),
+    Row("video_psnr_db", "video picture quality (PSNR)", "dB", "≥ ref", _at_least_ref),
+    Row("full_kb_per_frame", "full-screen change per painted frame", "KB"),
+    Row("video_kb_per_frame", "video per painted frame", "KB"),
     Row("idle_bytes_per_s", "idle", "B/s"),
     Row("full_fps", "full-screen fps (1080p)", "fps", "≥ 30", _at_least(30.0)),
+    Row("video_fps", "video fps (1080p)", "fps", "≥ 30", _at_least(30.0)),
     Row("full_agent_cpu", "agent CPU, full screen", "% core", "≤ ref", _ratio_at_most(1.0)),
+    Row("video_agent_cpu", "agent CPU, video", "% core", "≤ ref", _ratio_at_most(1.0)),
     Row("scroll_agent_cpu", "agent CPU, scrolling", "% core", "≤ ref", _ratio_at_most(1.0)),
     Row("typing_agent_cpu", "agent CPU, typing", "% core", "≤ ref", _ratio_at_most(1.0)),
     Row("idle_agent_cpu", "idle agent CPU, viewer on", "% core", "< 2", _below(2.0)),
@@ -362,8 +430,10 @@ ROWS = [
     Row("full_relay_cpu", "relay CPU, full screen (serve/websockify)", "% core"),
     Row("scroll_relay_cpu", "relay CPU, scrolling", "% core"),
     Row("full_browser_cpu", "browser CPU, full screen (all Chromium)", "% core"),
+    Row("video_browser_cpu", "browser CPU, video (all Chromium)", "% core"),
     Row("full_machine_busy", "machine busy, full screen (all cores)", "%"),
     Row("full_source_hz", "X repaints/s during full screen", "Hz"),
+    Row("video_source_hz", "X repaints/s during video", "Hz"),
     Row("page_raf_hz", "browser animation frames/s", "Hz"),
     Row("latency_missed", "latency trials not seen in 5 s", "count"),
 ]
@@ -429,7 +499,8 @@ def measure(plan: Plan, work: Path) -> tuple[dict[str, float], dict[str, float]]
         window = wait_for(lambda: xdotool(display, "search", "--class", "xterm", check=False).split("\n")[0],
                           "xterm mapped")
         desk = Desk(display, window, scroll_script)
-        animator = stack.enter_context(FullScreenAnimator(display, SCREEN_W, SCREEN_H, FULLSCREEN_HZ))
+        pan = stack.enter_context(PanAnimator(display, SCREEN_W, SCREEN_H, FULLSCREEN_HZ))
+        film = stack.enter_context(VideoAnimator(display, SCREEN_W, SCREEN_H, FULLSCREEN_HZ))
         browser = stack.enter_context(chromium())
 
         def unwatched(agent_pids: list[int]) -> None:
@@ -448,7 +519,7 @@ def measure(plan: Plan, work: Path) -> tuple[dict[str, float], dict[str, float]]
         for name, make in stacks:
             print(f"bench/screen.py: measuring {name}", file=sys.stderr, flush=True)
             with make() as handle:
-                results.setdefault(name, {}).update(run_workloads(handle, desk, animator, plan))
+                results.setdefault(name, {}).update(run_workloads(handle, desk, pan, film, plan))
     return results.get("ours", {}), results.get("reference", {})
 
 

@@ -5,7 +5,8 @@
 //     client sees it; websocket framing itself is not counted, for either stack);
 //   * the canvas, sampled once per animation frame (requestAnimationFrame is when the page paints):
 //     - latency: the wall-clock time at which a pixel first shows the expected colour;
-//     - frames: how many painted frames showed a changed canvas (one sampled row hashed).
+//     - frames: how many painted frames showed a changed canvas (one sampled row hashed);
+//     - regions of pixels on request, which bench/screen.py scores against the source picture.
 // Runs before any page script, so it sees every WebSocket the page opens.
 (() => {
   const sockets = [];
@@ -95,6 +96,15 @@
     canvasSize() {
       const c = canvas();
       return c ? [c.width, c.height] : [0, 0];
+    },
+    // RGBA of a w×h region of the canvas, base64 (the picture-quality samples of bench/screen.py).
+    region(x, y, w, h) {
+      const c = canvas();
+      if (!c || c.width < x + w || c.height < y + h) return null;
+      const data = context(c).getImageData(x, y, w, h).data;
+      let s = "";
+      for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
+      return btoa(s);
     },
     pixel(x, y) {
       const c = canvas();

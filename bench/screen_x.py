@@ -7,11 +7,16 @@ remote-desktop stack, so both stacks see identical X activity:
 - ``MarkerWindow``: a small override-redirect window whose colour changes on
   demand; the Python timestamp is taken right after XSync, when the X server
   has applied the fill, so latency starts at "the pixel changed on the X side".
-- ``FullScreenAnimator``: an override-redirect window covering the screen,
+- ``PanAnimator``: an override-redirect window covering the screen,
   repainted ``rate_hz`` times a second with a server-side CopyArea from a
-  pre-rendered photographic pixmap at a moving 2-D offset (a stand-in for
-  video or a maximised, animated application: every pixel changes each frame
-  and the change is not a pure vertical scroll).
+  pre-rendered photographic pixmap at a moving 2-D offset (a maximised,
+  animated application: every pixel changes each frame and the change is not
+  a pure vertical scroll, but a 2-D motion search can send it as one copy).
+- ``VideoAnimator``: the same window showing a cycle of distinct pre-rendered
+  photographic frames of a slow zoom with drifting colours (a stand-in for
+  video: the content changes in place, so no copy detection can shortcut it).
+  It keeps the frames, so what a viewer's canvas shows can be scored against
+  them (``best_match_mse``).
 """
 
 from __future__ import annotations
@@ -39,6 +44,14 @@ GRAIN_LEVELS = 10
 PUT_IMAGE_MAX_BYTES = 200_000
 #: Seed of the grain, so every run and both stacks see the same pictures.
 CONTENT_SEED = 20240607
+#: Distinct frames of the video workload, shown forwards then backwards (a ping-pong, so the
+#: loop has no jump): 12 frames of 8 MB at 1080p are ~100 MB in the X server.
+VIDEO_FRAMES = 12
+#: Zoom per video frame (scale factor - 1): a slow camera zoom, ~1 px of motion near the
+#: centre and ~10 px at the edges of a 1080p frame.
+VIDEO_ZOOM_STEP = 0.01
+#: Phase drift of the green channel per video frame (radians): the colours change in place too.
+VIDEO_COLOUR_DRIFT = 0.05
 
 
 def _rgb_pixel(rgb: tuple[int, int, int]) -> int:
@@ -82,24 +95,84 @@ class MarkerWindow:
         self.close()
 
 
-def photographic_pixels(width: int, height: int) -> np.ndarray:
-    """A smooth colour field with grain, as BGRX bytes (height × width × 4, uint8)."""
+def photographic_pixels(width: int, height: int, zoom: float = 1.0, drift: float = 0.0,
+                        grain_channels: int = 3) -> np.ndarray:
+    """A smooth colour field with grain, as BGRX bytes (height × width × 4, uint8).
+
+    ``zoom`` magnifies the scene about the centre, grain included (it is the scene's fine
+    texture, so it moves with it); ``drift`` shifts the green channel's phase (radians);
+    ``grain_channels`` 3 gives each channel its own grain, 1 the same grain to all three.
+    """
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    xx = (xx - width / 2) / zoom + width / 2
+    yy = (yy - height / 2) / zoom + height / 2
     red = 128 + 100 * np.sin(xx / 89.0 + 0.8 * np.sin(yy / 131.0))
-    green = 128 + 100 * np.sin(yy / 71.0 + 0.6 * np.cos(xx / 173.0))
+    green = 128 + 100 * np.sin(yy / 71.0 + 0.6 * np.cos(xx / 173.0) + drift)
     blue = 128 + 100 * np.sin((xx + yy) / 113.0)
-    grain = np.random.default_rng(CONTENT_SEED).integers(-GRAIN_LEVELS, GRAIN_LEVELS + 1, (height, width, 3))
+    rng = np.random.default_rng(CONTENT_SEED)
+    texture = rng.integers(-GRAIN_LEVELS, GRAIN_LEVELS + 1, (height, width, grain_channels))
+    grain = texture if zoom == 1.0 else _bilinear(texture.astype(np.float32), yy[:, 0], xx[0])
     pixels = np.zeros((height, width, 4), dtype=np.uint8)
     pixels[..., :3] = np.clip(np.stack([blue, green, red], axis=-1) + grain, 0, 255).astype(np.uint8)
     return pixels
 
 
+def _bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``image`` sampled at fractional (rows × cols) positions, as a camera's optics would:
+    nearest-neighbour sampling would turn a smooth zoom into fresh noise every frame."""
+    height, width = image.shape[:2]
+    r0 = np.clip(np.floor(rows).astype(np.intp), 0, height - 2)
+    c0 = np.clip(np.floor(cols).astype(np.intp), 0, width - 2)
+    fr = np.clip(rows - r0, 0, 1)[:, None, None]
+    fc = np.clip(cols - c0, 0, 1)[None, :, None]
+    top = image[r0][:, c0] * (1 - fc) + image[r0][:, c0 + 1] * fc
+    bottom = image[r0 + 1][:, c0] * (1 - fc) + image[r0 + 1][:, c0 + 1] * fc
+    return top * (1 - fr) + bottom * fr
+
+
+def video_frames(width: int, height: int) -> list[np.ndarray]:
+    """The video workload's distinct frames (BGRX), in playing order before the ping-pong.
+
+    The grain is monochrome: a video playing on the customer's screen was decoded from
+    4:2:0, so its colour has no detail finer than 2×2 pixels; only its brightness does.
+    """
+    return [photographic_pixels(width, height, 1.0 + VIDEO_ZOOM_STEP * k, VIDEO_COLOUR_DRIFT * k, 1)
+            for k in range(VIDEO_FRAMES)]
+
+
+def ping_pong(k: int, count: int) -> int:
+    """Index of repaint ``k`` in 0, 1 … count-1, count-2 … 1, 0, 1 …"""
+    period = 2 * (count - 1)
+    phase = k % period
+    return phase if phase < count else period - phase
+
+
+def best_match_mse(shown: np.ndarray, frames: list[np.ndarray], x: int, y: int, block: int) -> list[float]:
+    """Per ``block``-px square of ``shown`` (RGB, taken at (x, y) of the screen): the mean squared
+    error against whichever source frame it is closest to.
+
+    A viewer may show a frame while the source has moved on, or half of one update over
+    the rest of the previous (a client painting rects as they arrive): each block is scored
+    against the frame it shows, so only the codec's loss counts.
+    """
+    height, width = shown.shape[:2]
+    errors = []
+    for top in range(0, height - block + 1, block):
+        for left in range(0, width - block + 1, block):
+            got = shown[top:top + block, left:left + block, :3].astype(np.float32)
+            errors.append(min(
+                float(np.mean((got - f[y + top:y + top + block, x + left:x + left + block, 2::-1]) ** 2))
+                for f in frames))
+    return errors
+
+
 class FullScreenAnimator:
     """A screen-covering window repainted ``rate_hz`` times a second while started.
 
-    The pixmap is uploaded once (slow, pure-Python X protocol); each repaint is a
-    single CopyArea done inside the X server, so the animator itself costs almost
-    nothing and the repaint rate holds even while the stacks load both cores.
+    Subclasses upload their pixmaps once (slow, pure-Python X protocol) and say
+    what repaint ``k`` shows (``_paint``); each repaint is a single CopyArea done
+    inside the X server, so the animator itself costs almost nothing and the
+    repaint rate holds even while the stacks load both cores.
     """
 
     def __init__(self, display_name: str, width: int, height: int, rate_hz: float) -> None:
@@ -109,19 +182,28 @@ class FullScreenAnimator:
         self._thread: threading.Thread | None = None
         self._display = xlib_display.Display(display_name)
         screen = self._display.screen()
+        self._depth = screen.root_depth
         self._window = screen.root.create_window(
             0, 0, width, height, 0, screen.root_depth, X.InputOutput, X.CopyFromParent,
             background_pixel=screen.black_pixel, override_redirect=True)
         self._gc = self._window.create_gc(foreground=screen.black_pixel)
-        src_w, src_h = width + PAN_MARGIN_PX, height + PAN_MARGIN_PX
-        self._pixmap = self._window.create_pixmap(src_w, src_h, screen.root_depth)
-        pixels = photographic_pixels(src_w, src_h)
+        self._pixmaps: list[object] = []
+
+    def _upload(self, pixels: np.ndarray) -> object:
+        """A server-side pixmap holding ``pixels`` (BGRX), sent in PutImage-sized strips."""
+        src_h, src_w = pixels.shape[:2]
+        pixmap = self._window.create_pixmap(src_w, src_h, self._depth)
         rows = max(1, PUT_IMAGE_MAX_BYTES // (src_w * 4))
         for top in range(0, src_h, rows):
             strip = pixels[top:top + rows]
-            self._pixmap.put_image(self._gc, 0, top, src_w, strip.shape[0], X.ZPixmap, screen.root_depth, 0,
-                                   strip.tobytes())
+            pixmap.put_image(self._gc, 0, top, src_w, strip.shape[0], X.ZPixmap, self._depth, 0,
+                             strip.tobytes())
         self._display.sync()
+        self._pixmaps.append(pixmap)
+        return pixmap
+
+    def _paint(self, k: int) -> None:
+        raise NotImplementedError
 
     def show(self) -> None:
         self._window.map()
@@ -132,11 +214,6 @@ class FullScreenAnimator:
     def hide(self) -> None:
         self._window.unmap()
         self._display.sync()
-
-    def _paint(self, k: int) -> None:
-        ox = (k * PAN_STEP_PX[0]) % PAN_MARGIN_PX
-        oy = (k * PAN_STEP_PX[1]) % PAN_MARGIN_PX
-        self._window.copy_area(self._gc, self._pixmap, ox, oy, self.width, self.height, 0, 0)
 
     def start(self) -> None:
         """Repaint on a steady clock in a thread (this Display is used by that thread only until stop())."""
@@ -166,7 +243,8 @@ class FullScreenAnimator:
 
     def close(self) -> None:
         self.stop()
-        self._pixmap.free()
+        for pixmap in self._pixmaps:
+            pixmap.free()  # type: ignore[attr-defined]
         self._window.destroy()
         self._display.sync()
         self._display.close()
@@ -177,6 +255,32 @@ class FullScreenAnimator:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+class PanAnimator(FullScreenAnimator):
+    """A diagonal pan over one photographic picture larger than the screen."""
+
+    def __init__(self, display_name: str, width: int, height: int, rate_hz: float) -> None:
+        super().__init__(display_name, width, height, rate_hz)
+        self._pixmap = self._upload(photographic_pixels(width + PAN_MARGIN_PX, height + PAN_MARGIN_PX))
+
+    def _paint(self, k: int) -> None:
+        ox = (k * PAN_STEP_PX[0]) % PAN_MARGIN_PX
+        oy = (k * PAN_STEP_PX[1]) % PAN_MARGIN_PX
+        self._window.copy_area(self._gc, self._pixmap, ox, oy, self.width, self.height, 0, 0)
+
+
+class VideoAnimator(FullScreenAnimator):
+    """A ping-pong through VIDEO_FRAMES distinct screen-sized frames (``frames``, BGRX)."""
+
+    def __init__(self, display_name: str, width: int, height: int, rate_hz: float) -> None:
+        super().__init__(display_name, width, height, rate_hz)
+        self.frames = video_frames(width, height)
+        self._frame_pixmaps = [self._upload(frame) for frame in self.frames]
+
+    def _paint(self, k: int) -> None:
+        pixmap = self._frame_pixmaps[ping_pong(k, len(self._frame_pixmaps))]
+        self._window.copy_area(self._gc, pixmap, 0, 0, self.width, self.height, 0, 0)
 
 
 SCROLL_SCRIPT = '''"""Prints log-like lines at a fixed rate for a fixed time (bench/screen.py, scrolling)."""

@@ -44,6 +44,7 @@ def test_short_bench_prints_the_comparison_table() -> None:
     assert "metric" in out and "ours" in out and "reference" in out and "target" in out, out
     rows = {line.split("  ")[0].strip(): line for line in out.splitlines()}
     for label in ("update latency p50", "typing", "scrolling", "full-screen change",
+                  "video (full-screen, in place)", "video picture quality (PSNR)", "video fps (1080p)",
                   "full-screen fps (1080p)", "agent CPU, full screen", "idle agent RSS, viewer on"):
         assert label in rows, f"row {label!r} missing:\n{out}"
         assert "no data" not in rows[label], out
