@@ -46,6 +46,7 @@ from lifeline.agent.encode.plan import (
     covered_cells,
     dirty_bounds,
     dirty_cells,
+    equal_rows,
     longest_run,
 )
 
@@ -192,5 +193,5 @@ def _longest_equal_run(
     lo, hi = max(0, -shift), min(len(new), len(old) - shift)
     if hi <= lo:
         return 0, 0
-    start, stop = longest_run((new[lo:hi] == old[lo + shift : hi + shift]).all(axis=1))
+    start, stop = longest_run(equal_rows(new[lo:hi], old[lo + shift : hi + shift]))
     return lo + start, lo + stop

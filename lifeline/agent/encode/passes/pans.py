@@ -57,7 +57,17 @@ from lifeline.agent.encode.constants import (
     PAN_SAMPLE_ROW_STRIDE_PX,
     PAN_SAMPLE_ROWS,
 )
-from lifeline.agent.encode.plan import Box, CellMask, Frame, Op, OpKind, as_u32, dirty_bounds, longest_run
+from lifeline.agent.encode.plan import (
+    Box,
+    CellMask,
+    Frame,
+    Op,
+    OpKind,
+    as_u32,
+    dirty_bounds,
+    equal_rows,
+    longest_run,
+)
 
 __all__ = ["find_pan", "largest_true_rectangle"]
 
@@ -248,13 +258,13 @@ def _exact_copy(old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32], bounds
     """The COPY of the largest rectangle of ``bounds`` in which every pixel equals its source."""
     height, width = new.shape
     x0, y0, x1, y1 = _overlap(bounds, dx, dy, width, height)
-    equal = new[y0:y1, x0:x1] == old[y0 + dy : y1 + dy, x0 + dx : x1 + dx]
-    start, stop = longest_run(equal.all(axis=1))
-    if 2 * (stop - start) >= len(equal):
+    dest, source = new[y0:y1, x0:x1], old[y0 + dy : y1 + dy, x0 + dx : x1 + dx]
+    start, stop = longest_run(equal_rows(dest, source))
+    if 2 * (stop - start) >= len(dest):
         # The usual pan: whole rows match. Reducing rows is ~15x cheaper than reducing tiles.
-        box: Box | None = Box(0, start, equal.shape[1], stop - start)
+        box: Box | None = Box(0, start, dest.shape[1], stop - start)
     else:
-        box = largest_true_rectangle(equal)
+        box = largest_true_rectangle(dest == source)
     if box is None or box.area < PAN_MIN_AREA_PX or min(box.w, box.h) < PAN_MIN_SIDE_PX:
         return None
     dest = Box(x0 + box.x, y0 + box.y, box.w, box.h)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from lifeline.agent.encode.constants import CELL_SIZE_PX
-from lifeline.agent.encode.plan import Box, box_cells, cell_grid, cells_to_ops, covered_cells, dirty_cells
+from lifeline.agent.encode.plan import (
+    Box,
+    box_cells,
+    cell_grid,
+    cells_to_ops,
+    covered_cells,
+    dirty_cells,
+    equal_rows,
+)
 from tests.unit.agent.encode.frames_helper import blank
 
 
@@ -67,3 +75,13 @@ def test_dirty_cells_flags_exactly_the_cells_of_changed_pixels_at_any_screen_siz
                 in_box[row, col] |= rows.start <= row < rows.stop and cols.start <= col < cols.stop
             assert np.array_equal(dirty_cells(before, after), expected)
             assert np.array_equal(dirty_cells(before, after, [box]), in_box)
+
+
+def test_equal_rows_compares_every_pixel_whatever_the_alignment() -> None:
+    rng = np.random.default_rng(2)
+    pixels = rng.integers(0, 1 << 32, (20, 130), dtype=np.uint64).astype(np.uint32)
+    copy = pixels.copy()
+    copy[7, 3] ^= 1 << 24  # one bit of one pixel
+    for x0, x1 in [(0, 128), (1, 129), (1, 128), (3, 4)]:  # aligned pairs, odd start, odd width, one pixel
+        flags = equal_rows(pixels[:, x0:x1], copy[:, x0:x1])
+        assert flags.tolist() == [row != 7 or not x0 <= 3 < x1 for row in range(20)]
