@@ -516,3 +516,19 @@ def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page) -> Non
     assert data is not None and set(encoder.last_update) == {"PNG"}
     page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(data).decode())
     assert np.array_equal(canvas()[..., :3], frame[..., :3])
+
+
+def test_a_vp8_stream_that_fails_to_decode_falls_back_to_the_baseline(page: Page) -> None:
+    """WebCodecs rejects a corrupt key frame: the viewer withdraws VP8, asks for a FULL update and
+    acknowledges, instead of stopping; VP8 rects still in flight paint nothing."""
+    monitor = {"index": 0, "x": 0, "y": 0, "width": 64, "height": 32, "primary": True}
+    page.evaluate("(m) => window.lifeline.message(m)", messages.monitor_list([monitor], 0))
+    poll(lambda: any(decode_message(t)["type"] == "encodings" for t in page.evaluate("window.lifeline.take()")),
+         "the viewer's encodings")
+    corrupt_key_frame = bytes([0x00]) + bytes(range(1, 200))  # bit 0 clear: a key frame, but garbage
+    for seq in (1, 2):
+        update = ScreenUpdate(seq, 0.0, 64, 32, (Rect(0, 0, 64, 32, Encoding.VP8, corrupt_key_frame),))
+        page.evaluate("(b64) => window.lifeline.feed(b64)", base64.b64encode(build_frame(update)).decode())
+    sent = [decode_message(text) for text in page.evaluate("window.lifeline.take()")]
+    assert sent == [messages.encodings([]), messages.refresh(), messages.ack(1), messages.ack(2)]
+    assert page.evaluate("window.lifeline.errors()") == []

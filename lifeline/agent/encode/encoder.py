@@ -115,8 +115,10 @@ class ScreenEncoder:
         #: The VP8 stream, once the viewer said it decodes VP8 (and PyAV is here).
         self._video: vp8.Vp8Encoder | None = None
         self._motion = MotionRun()
-        #: Set by _plan: this update's full-frame image goes out as VP8.
-        self._video_due = False
+        #: Set by _plan: this update's full-frame image goes out as the next frame of this
+        #: stream. Held apart from _video, which the viewer's messages may change meanwhile
+        #: (handle_control runs on the event loop, next_update on the desktop thread).
+        self._video_due: vp8.Vp8Encoder | None = None
         #: Summary of the last update sent, for stats and tests: encoding name -> rect count.
         self.last_update: dict[str, int] = {}
 
@@ -265,9 +267,10 @@ class ScreenEncoder:
             # crop's full-screen diff cost ~1.7 ms per update of a moving picture.
             whole = Op(OpKind.IMAGE, Box(0, 0, width, height))
             run = self._motion.extend(now)
-            if self._video is not None and run == 1:
-                self._video.reset()  # a new run of motion starts with a key frame
-            self._video_due = should_use_video(run, self._video is not None)
+            video = self._video
+            if video is not None and run == 1:
+                video.reset()  # a new run of motion starts with a key frame
+            self._video_due = video if should_use_video(run, video is not None) else None
             return ([whole] if self._video_due else [*ops, whole]), False
         ops += rewrite_solid(cells_to_ops(mask, height, width), frame)
         timer.lap("solid")
@@ -278,9 +281,9 @@ class ScreenEncoder:
         return ops, False
 
     def _encode(self, ops: list[Op], frame: Frame, now: float) -> list[Rect]:
-        if self._video_due:
-            self._video_due = False
-            return [self._encode_video(frame, now)]
+        if self._video_due is not None:
+            video, self._video_due = self._video_due, None
+            return [self._encode_video(video, frame, now)]
         rects: list[Rect] = []
         for op in ops:
             b = op.box
@@ -305,11 +308,10 @@ class ScreenEncoder:
                 rects.append(Rect(b.x, b.y, b.w, b.h, encoding, payload))
         return rects
 
-    def _encode_video(self, frame: Frame, now: float) -> Rect:
+    def _encode_video(self, video: vp8.Vp8Encoder, frame: Frame, now: float) -> Rect:
         """The whole frame as the next VP8 frame; lossy, so refreshed losslessly once still."""
-        assert self._video is not None
         height, width = frame.shape[:2]
-        payload = self._video.encode(frame, self.pacer.video_quantizer(self._video.quantizer))
+        payload = video.encode(frame, self.pacer.video_quantizer(video.quantizer))
         self._lossy_since[:] = now
         return Rect(0, 0, width, height, Encoding.VP8, payload)
 

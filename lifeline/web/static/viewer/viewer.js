@@ -12,7 +12,8 @@
 //
 // Encodings beyond the baseline (VP8 video) are negotiated: whenever the agent (re)starts
 // this viewer's stream it sends "monitors"; the viewer answers with the ids it can decode,
-// and the agent replies with the ones it will use (none when it lacks PyAV).
+// and the agent replies with the ones it will use (none when it lacks PyAV). Should video
+// decoding fail anyway, the viewer withdraws VP8 and asks for a FULL update rather than stop.
 // The remote pointer is drawn by cursor.js (`viewer.cursor.position` is the last one reported).
 
 import { CursorOverlay } from "./cursor.js";
@@ -21,7 +22,7 @@ import DeflateDecoder from "./decoders/deflate.js";
 import FillDecoder from "./decoders/fill.js";
 import JPEGDecoder from "./decoders/jpeg.js";
 import PNGDecoder from "./decoders/png.js";
-import VP8Decoder, { vp8Supported } from "./decoders/vp8.js";
+import VP8Decoder, { VP8DecodeError, vp8Supported } from "./decoders/vp8.js";
 import { Display } from "./display.js";
 import * as encodings from "./encodings.js";
 import { FrameReader } from "./frames.js";
@@ -46,6 +47,7 @@ export class Viewer extends EventTarget {
     this._reader = new FrameReader();
     this._chain = Promise.resolve();
     this._failed = null;
+    this._videoWithdrawn = false;
     this._decoders = {
       [encodings.encodingFill]: new FillDecoder(),
       [encodings.encodingCopy]: new CopyDecoder(),
@@ -152,12 +154,24 @@ export class Viewer extends EventTarget {
       for (const paint of painters) paint(this.display);
       this.cursor.setPosition(this.cursor.position); // the canvas may have been resized or rescaled
     } catch (error) {
-      this._fail(error);
-      return;
+      if (!(error instanceof VP8DecodeError)) {
+        this._fail(error);
+        return;
+      }
+      this._withdrawVideo();
     }
     this._send(messages.ack(update.seq));
     this.stats.record({ seq: update.seq, bytes, decodeMs: performance.now() - started, timestampMs: update.timestampMs });
     this._emit("update", update);
+  }
+
+  _withdrawVideo() {
+    if (this._videoWithdrawn) return;
+    this._videoWithdrawn = true;
+    this._decoders[encodings.encodingVP8].disable();
+    this._extraEncodings = Promise.resolve([]);
+    this._send(messages.encodings([]));
+    this._send(messages.refresh());
   }
 
   _decoderFor(rect) {

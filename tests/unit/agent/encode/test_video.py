@@ -166,3 +166,18 @@ def test_video_quantizer_follows_quality_with_hysteresis() -> None:
     pacer.fixed_quality = JPEG_QUALITY_MIN
     assert pacer.video_quantizer(current=VIDEO_QUANTIZER_BEST) == VIDEO_QUANTIZER_WORST
     assert VIDEO_QUANTIZER_WORST - VIDEO_QUANTIZER_BEST >= VIDEO_QUANTIZER_RESTART_STEPS
+
+
+def test_a_viewer_that_withdraws_vp8_gets_jpeg_for_the_rest_of_the_motion() -> None:
+    encoder, clock = _encoder()
+    screen, _ = _send(encoder, None, smooth_picture(320, 512))
+    kinds: list[Encoding] = []
+    for k in range(1, 2 * VIDEO_MIN_RUN + 1):
+        if k == VIDEO_MIN_RUN + 1:  # its decoder failed (viewer.js falls back)
+            encoder.handle_control(messages.encodings([]))
+            encoder.handle_control(messages.refresh())
+        clock.now += STEP_S
+        screen, sent = _send(encoder, screen, smooth_picture(320, 512, shift=5 * k))
+        kinds += sent
+    assert kinds[VIDEO_MIN_RUN - 1] is Encoding.VP8
+    assert Encoding.VP8 not in kinds[VIDEO_MIN_RUN:]
