@@ -50,7 +50,7 @@ from lifeline.agent.encode.plan import (
     longest_run,
 )
 
-__all__ = ["CopySearch", "apply_copy", "find_scroll", "remaining_after_copy"]
+__all__ = ["CopySearch", "RowHashes", "apply_copy", "find_scroll", "remaining_after_copy"]
 
 
 class CopySearch:
@@ -63,12 +63,17 @@ class CopySearch:
 
     def __init__(self) -> None:
         self._pan_first = False
+        self._hashes = RowHashes()
 
     def find(self, reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
-        """A COPY for the largest moved block, or None."""
-        searches = (find_pan, find_scroll) if self._pan_first else (find_scroll, find_pan)
-        for search in searches:
-            op = search(reference, frame, mask)
+        """A COPY for the largest moved block, or None. Call once per planned update."""
+        self._hashes.next_update()
+        scroll_first = not self._pan_first
+        for vertical in (scroll_first, not scroll_first):
+            if vertical:
+                op = find_scroll(reference, frame, mask, self._hashes)
+            else:
+                op = find_pan(reference, frame, mask)
             if op is not None:
                 assert op.src is not None
                 self._pan_first = op.src[0] != op.box.x
@@ -76,8 +81,49 @@ class CopySearch:
         return None
 
 
-def find_scroll(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
-    """Return a COPY op for the largest scrolled block in the dirty span, or None."""
+class RowHashes:
+    """The row hashes of the frame the scroll search saw last, reused as its reference's next time.
+
+    The encoder turns every frame it plans into its reference (in place: the
+    same array) before it plans the next, so hashing the reference repeated
+    the previous update's work (~0.4 ms per update of a scrolling 1080p
+    terminal). An entry is used only by the next update's search, for the
+    same reference array (a FULL update replaces it) and the same span; a
+    stale one could only lose the vote (every copy is checked pixel by pixel).
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[Frame, Box, npt.NDArray[np.uint32]] | None = None
+        self._fresh = False  # the entry was stored since the last next_update()
+
+    def next_update(self) -> None:
+        """A new update is being planned: an entry from before the previous one is dropped."""
+        if not self._fresh:
+            self._entry = None
+        self._fresh = False
+
+    def of_reference(self, reference: Frame, span: Box,
+                     rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        """Hashes of ``rows``, the reference's pixels in ``span``."""
+        entry = self._entry
+        if entry is not None and entry[0] is reference and entry[1] == span:
+            return entry[2]
+        return _row_hashes(rows)
+
+    def of_frame(self, reference: Frame, span: Box,
+                 rows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        """Hashes of ``rows``, the new frame's pixels in ``span``, kept for the next update."""
+        hashes = _row_hashes(rows)
+        self._entry, self._fresh = (reference, span, hashes), True
+        return hashes
+
+
+def find_scroll(reference: Frame, frame: Frame, mask: CellMask,
+                hashes: RowHashes | None = None) -> Op | None:
+    """Return a COPY op for the largest scrolled block in the dirty span, or None.
+
+    ``hashes``: the encoder's RowHashes (reference hashes from the last update); None hashes both frames.
+    """
     if not mask.any():
         return None
     span = dirty_bounds(mask, *frame.shape[:2])
@@ -86,7 +132,12 @@ def find_scroll(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
         return None
     old = as_u32(reference)[y0:y1, x0:x1]
     new = as_u32(frame)[y0:y1, x0:x1]
-    shift = _vote_shift(_row_hashes(old), _row_hashes(new))
+    if hashes is None:
+        old_hashes, new_hashes = _row_hashes(old), _row_hashes(new)
+    else:
+        old_hashes = hashes.of_reference(reference, span, old)
+        new_hashes = hashes.of_frame(reference, span, new)
+    shift = _vote_shift(old_hashes, new_hashes)
     if shift is None:
         return None
     start, stop = _longest_equal_run(old, new, shift)

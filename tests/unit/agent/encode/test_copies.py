@@ -113,3 +113,37 @@ def test_copy_search_tries_the_2d_search_first_while_a_picture_pans(monkeypatch:
         calls.clear()
         assert search.find(before, after, dirty_cells(before, after)) is not None
         assert calls == expected_calls
+
+
+def test_each_frame_is_hashed_once_across_consecutive_scroll_updates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoder's reference is the last frame searched: its row hashes are reused, except after
+    a FULL update (a new reference array) or when the previous update did not search for a scroll."""
+    from lifeline.agent.encode import Pacer, ScreenEncoder
+    from lifeline.agent.encode.passes import copies
+    from tests.unit.agent.encode.frames_helper import render
+
+    hashed: list[int] = []
+    original = copies._row_hashes
+
+    def counting(rows: np.ndarray) -> np.ndarray:
+        hashed.append(len(rows))
+        return original(rows)
+
+    monkeypatch.setattr(copies, "_row_hashes", counting)
+    encoder = ScreenEncoder(Pacer(), clock=lambda: 100.0, wall_clock=lambda: 1.0)
+    page = text_lines(blank(320 + 13 * 8, 512), seed=6)
+
+    def frame(k: int) -> np.ndarray:
+        return np.ascontiguousarray(page[13 * k : 13 * k + 320])
+
+    screen, _ = render(None, encoder.next_update(frame(0)) or b"")
+    counts = []
+    for k in range(1, 6):
+        if k == 4:
+            encoder.request_refresh()  # FULL: a new reference array, nothing to reuse
+        encoder.ack(encoder.seq)
+        hashed.clear()
+        screen, _ = render(screen, encoder.next_update(frame(k)) or b"")
+        counts.append(len(hashed))
+        assert np.array_equal(screen, frame(k))
+    assert counts == [2, 1, 1, 0, 2]  # first search: both frames; then only the new one
