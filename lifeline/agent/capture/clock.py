@@ -12,8 +12,9 @@ The loop is also woken by ``poke()``: an ack that reopens a full window, a
 refresh request or a new viewer must not wait for the next damage; and by
 ``notify()``: a backend saw the pointer move, the cursor image or the
 clipboard change (X11 reports these as events), so the next poll has news.
-A still desktop with a viewer connected therefore wakes the loop only for
-the safety refresh, once a second.
+A still desktop with a viewer connected therefore wakes the loop once a
+second (an encoder tick without any grab, see ENCODER_TICK_S), and grabs the
+whole screen every SAFETY_REFRESH_S.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import time
 from lifeline.agent.capture.base import CaptureError
 from lifeline.agent.capture.damage import Area, DamageRegion, DamageTracker
 
-__all__ = ["DAMAGE_SETTLE_S", "HOUSEKEEPING_S", "MIN_CAPTURE_INTERVAL_S", "POLL_S", "SAFETY_REFRESH_S",
+__all__ = ["DAMAGE_SETTLE_S", "ENCODER_TICK_S", "HOUSEKEEPING_S", "MIN_CAPTURE_INTERVAL_S", "POLL_S", "SAFETY_REFRESH_S",
            "CaptureClock"]
 
 log = logging.getLogger(__name__)
@@ -40,15 +41,22 @@ POLL_S = 1 / 30
 
 #: While a viewer is live, the loop polls at least this often (s) even with
 #: no news: the injector must release the keys a silent viewer left held
-#: (input/base.py, INPUT_SILENCE_RELEASE_S). It coincides with the safety
-#: refresh, so it adds no wake-up of its own.
+#: (input/base.py, INPUT_SILENCE_RELEASE_S), and warps are re-read
+#: (cursor/x11.py). It coincides with ENCODER_TICK_S, so it adds no wake-up.
 HOUSEKEEPING_S = 1.0
 
+#: With DAMAGE and nothing drawn, the encoders still get a call this often (s),
+#: without any grab: JPEG regions that have settled get their lossless
+#: refresh then (encode/constants.py, LOSSLESS_REFRESH_AFTER_S, also 1 s).
+ENCODER_TICK_S = 1.0
+
 #: With DAMAGE, the whole screen is still grabbed and diffed this often (s):
-#: a safety net for drawing the server does not report (GL without
-#: compositing, overlays), and when JPEG regions that have settled get their
-#: lossless refresh. ~5 ms per second for 1080p: under 1 % of a core.
-SAFETY_REFRESH_S = 1.0
+#: a safety net for drawing the server does not report (hardware video
+#: overlays, legacy direct rendering). The server reports everything drawn
+#: through it, Present/DRI3 buffers included, so the net is slow: once a
+#: second it was ~4 ms of a 1080p grab and diff, 0.36 % of a core, 40 % of
+#: an idle agent's CPU with a viewer connected.
+SAFETY_REFRESH_S = 5.0
 
 #: After the first damage report, wait this long (s) before grabbing so that
 #: the rest of the burst lands in the same update: xterm draws a typed glyph
@@ -75,6 +83,7 @@ class CaptureClock:
         self._last_full = float("-inf")
         self._last_poll = float("-inf")
         self._last_capture = float("-inf")
+        self._last_encode = float("-inf")
         self._news = False
         self._tracker: DamageTracker | None = None
         try:
@@ -90,17 +99,21 @@ class CaptureClock:
         """(whether to encode now, the damaged areas; None: grab and diff everything).
 
         Everything is due without DAMAGE and every SAFETY_REFRESH_S with it;
-        otherwise only when something was damaged or the loop was poked.
+        otherwise when something was damaged, the loop was poked, or the
+        encoders have not run for ENCODER_TICK_S (then with no areas: no grab).
         """
         poked, self._poked = self._poked, False
         if self._tracker is None or now - self._last_full >= SAFETY_REFRESH_S:
-            self._last_full = self._last_capture = now
+            self._last_full = self._last_capture = self._last_encode = now
             self._region.take()
             return True, None
         areas = self._region.take()
         if areas:
             self._last_capture = now
-        return bool(areas) or poked, areas
+        run = bool(areas) or poked or now - self._last_encode >= ENCODER_TICK_S
+        if run:
+            self._last_encode = now
+        return run, areas
 
     def poll_due(self, now: float, *, polling: bool, watching: bool) -> bool:
         """True at most every POLL_S: time to poll the pointer, cursor, clipboard and customer input.
@@ -145,8 +158,10 @@ class CaptureClock:
         if watching:
             poll_interval = POLL_S if self._news else HOUSEKEEPING_S
             deadlines.append(self._last_poll + poll_interval)
-            full_interval = POLL_S if self._tracker is None else SAFETY_REFRESH_S
-            deadlines.append(self._last_full + full_interval)
+            if self._tracker is None:
+                deadlines.append(self._last_full + POLL_S)
+            else:
+                deadlines += [self._last_full + SAFETY_REFRESH_S, self._last_encode + ENCODER_TICK_S]
         return max(0.0, min(deadlines) - now) if deadlines else None
 
     async def wait(self, *, polling: bool, watching: bool) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import numpy as np
 
 from lifeline.agent.capture.base import MemoryCapture
-from lifeline.agent.capture.clock import SAFETY_REFRESH_S, CaptureClock
+from lifeline.agent.capture.clock import ENCODER_TICK_S, SAFETY_REFRESH_S, CaptureClock
 from lifeline.agent.capture.damage import DamageRegion, bounding_area, clip_area
 from lifeline.agent.capture.live import LiveScreen
 
@@ -59,6 +59,10 @@ def test_clock_encodes_on_damage_or_poke_and_everything_every_safety_period() ->
         clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
         assert clock.due(0.0) == (True, None)  # the first pass is a safety refresh
         assert clock.due(0.1) == (False, [])  # nothing damaged: sleep
+        assert clock.poll_due(0.0, polling=False, watching=True)
+        assert clock.timeout(0.1, polling=False, watching=True) == ENCODER_TICK_S - 0.1
+        assert clock.due(ENCODER_TICK_S) == (True, [])  # the encoders' tick: no grab
+        assert clock.due(ENCODER_TICK_S + 0.01) == (False, [])
         clock._damaged([(1, 2, 3, 4)])
         await clock.wait(polling=False, watching=False)  # woken at once
         assert clock.due(0.2) == (True, [(1, 2, 3, 4)])
