@@ -58,8 +58,8 @@ class Vp8Encoder:
     """One VP8 stream of same-sized frames at a constant quantizer.
 
     >>> encoder = Vp8Encoder()
-    >>> payload = encoder.encode(frame, quantizer=6)  # key frame first
-    >>> payload = encoder.encode(next_frame, quantizer=6)  # inter frame
+    >>> payload = encoder.encode(frame, quantizer=8)  # key frame first
+    >>> payload = encoder.encode(next_frame, quantizer=8)  # inter frame
     """
 
     def __init__(self) -> None:

@@ -37,7 +37,7 @@ def test_reset_size_and_quantizer_changes_restart_with_a_key_frame() -> None:
     assert encoder.quantizer is None
     assert vp8.is_key_frame(encoder.encode(frame, 10))
     assert vp8.is_key_frame(encoder.encode(frame, 20))
-    assert vp8.is_key_frame(encoder.encode(smooth_picture(122, 162), 20))  # odd halves, new size
+    assert vp8.is_key_frame(encoder.encode(smooth_picture(121, 161), 20))  # a new, odd size
 
 
 def test_a_higher_quantizer_sends_fewer_bytes() -> None:
