@@ -30,12 +30,12 @@ How, in four steps, each cheaper than the next is precise:
    compared on every pixel of the dirty box, and the longest run of whole
    rows that equal their source (the usual pan), or else the largest
    rectangle in which all pixels do (a window dragged over a backdrop),
-   becomes the COPY. It must be
-   pixel-exact: the viewer copies its own canvas.
+   becomes the COPY. It must be pixel-exact: the viewer copies its own canvas.
 
-Values compared are B+G+R per pixel (exact in float64 sums, unlike the
-packed 32-bit pixel); a colour collision only costs a candidate, never
-exactness, since step 3 compares whole pixels.
+Step 2 compares B+G+R per pixel (its squared differences stay exact in
+float64, those of packed 32-bit pixels would not); a colour collision there
+or in the profiles only costs a candidate, never exactness, since step 4
+compares whole pixels.
 """
 
 from __future__ import annotations
