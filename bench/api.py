@@ -155,8 +155,8 @@ def main() -> None:
                     rows.append((name, f"{rate:8.1f} req/s", f"p50 {p50:7.1f} ms", f"p99 {p99:7.1f} ms"))
             for count in fanouts:
                 p50, p99, worst = realtime_phase(server, token, group, count, args.subscriber_processes)
-                rows.append((f"/nw event→update, {count} subscribers", f"max {worst:7.1f} ms",
-                             f"p50 {p50:7.1f} ms", f"p99 {p99:7.1f} ms"))
+                rows.append((f"/nw event→update, {count} subscribers", f"p50 {p50:7.1f} ms",
+                             f"p99 {p99:7.1f} ms", f"max {worst:7.1f} ms"))
         finally:
             server.stop()
     print(f"{'measure':<40} {'throughput':>14} {'':>14} {'':>14}")

@@ -19,6 +19,12 @@ grow, and `FrameWriter.buffered` is how the caller notices and gives up on it.
 Bytes written this way overtake an ASGI send that is itself waiting for the
 transport to drain, so a connection should use one way or the other once it
 streams.
+
+Frames from clients are masked (RFC 6455 §5.3) and wsproto unmasks them in pure
+Python: ~290 µs per 250 KB screen frame from an agent, a quarter of the
+relay's CPU per forwarded frame. `CMasker` does the same with the C
+`apply_mask` of the `websockets` package (~5 µs) and is installed in place of
+wsproto's masker when this module is imported, i.e. in the server process.
 """
 
 from __future__ import annotations
@@ -26,8 +32,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol
-from wsproto import events
+from wsproto import events, frame_protocol
 from wsproto.frame_protocol import FrameProtocol
+
+try:
+    from websockets.speedups import apply_mask
+except ImportError:  # no C build of `websockets` for this platform: wsproto's own masker stays
+    apply_mask = None
 
 #: The ASGI scope extension (`scope["extensions"][...]`) that holds `{"writer": FrameWriter}`.
 FRAME_WRITER_EXTENSION = "lifeline.websocket.frame_writer"
@@ -71,3 +82,26 @@ class FrameWriterWSProtocol(WSProtocol):
     def handle_connect(self, event: events.Request) -> None:
         super().handle_connect(event)
         self.scope["extensions"][FRAME_WRITER_EXTENSION] = {"writer": FrameWriter(self)}  # type: ignore[index]
+
+
+class CMasker:
+    """wsproto's `XorMaskerSimple` interface over the C `apply_mask`.
+
+    A frame's payload arrives in pieces; the key turns by each piece's length
+    so the next piece continues where this one stopped.
+    """
+
+    def __init__(self, masking_key: bytes | bytearray) -> None:
+        self._key = bytes(masking_key)
+
+    def process(self, data: bytes | bytearray) -> bytes:
+        if not data:
+            return b""
+        unmasked: bytes = apply_mask(data, self._key)
+        turn = len(data) % 4
+        self._key = self._key[turn:] + self._key[:turn]
+        return unmasked
+
+
+if apply_mask is not None:
+    frame_protocol.XorMaskerSimple = CMasker  # type: ignore[misc,assignment]  # wsproto looks it up per frame
