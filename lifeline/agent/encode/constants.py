@@ -73,6 +73,16 @@ PAN_MIN_SIDE_PX = COPY_MIN_HEIGHT_PX
 #: its shift and one at 0 (the background); text's line period can add a third.
 PAN_CANDIDATES_PER_AXIS = 3
 
+#: Consecutive updates (count) in which the 2-D search found nothing before it
+#: backs off: on a playing video (bench/screen_x.py's VideoAnimator) it fails
+#: every frame at ~8 ms for 1080p.
+PAN_MISSES_BEFORE_BACKOFF = 2
+
+#: Once backed off, the 2-D search runs on every PAN_PROBE_INTERVAL-th update
+#: only (count): ~1 ms per video frame on average, and a pan or drag that
+#: starts during or after the video is picked up within ~0.25 s at 30 fps.
+PAN_PROBE_INTERVAL = 8
+
 #: Reach (px, both axes) of the exact search around each seed shift: the
 #: profiles of bench/screen_x.py's smooth picture put the seed up to 2-3 px
 #: off along the diagonal. 49 shifts on PAN_SAMPLE_ROWS rows cost ~0.5 ms.

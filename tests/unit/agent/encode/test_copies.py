@@ -147,3 +147,34 @@ def test_each_frame_is_hashed_once_across_consecutive_scroll_updates(monkeypatch
         counts.append(len(hashed))
         assert np.array_equal(screen, frame(k))
     assert counts == [2, 1, 1, 0, 2]  # first search: both frames; then only the new one
+
+
+def test_2d_search_backs_off_while_changes_are_not_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lifeline.agent.encode.constants import PAN_MISSES_BEFORE_BACKOFF, PAN_PROBE_INTERVAL
+    from lifeline.agent.encode.passes import copies
+
+    searched: list[int] = []
+    original = copies.find_pan
+    update = 0
+
+    def counting_pan(*args: Any) -> Op | None:
+        searched.append(update)
+        return original(*args)
+
+    monkeypatch.setattr(copies, "find_pan", counting_pan)
+    search = copies.CopySearch()
+    before = text_lines(blank(), seed=5)
+    unrelated = text_lines(blank(), seed=6)  # a video-like change: nothing moved
+    panned = blank()
+    panned[:-13, :-6] = before[13:, 6:]
+    rounds = 3 * PAN_PROBE_INTERVAL
+    for update in range(1, rounds + 1):
+        assert search.find(before, unrelated, dirty_cells(before, unrelated)) is None
+    probes = [u for u in range(1, rounds + 1) if u % PAN_PROBE_INTERVAL == 0]
+    assert searched == list(range(1, PAN_MISSES_BEFORE_BACKOFF + 1)) + probes
+    searched.clear()
+    for update in range(rounds + 1, rounds + PAN_PROBE_INTERVAL + 3):  # a pan starts: found at the next probe
+        op = search.find(before, panned, dirty_cells(before, panned))
+        assert (op is not None) == (update >= rounds + PAN_PROBE_INTERVAL)
+    found_at = rounds + PAN_PROBE_INTERVAL
+    assert searched == [found_at, found_at + 1, found_at + 2]  # then every update, first
