@@ -113,9 +113,10 @@ def _candidates(reference: Frame, frame: Frame, bounds: Bounds) -> Iterator[tupl
     band_x, band_y = _middle_band(x0, x1), _middle_band(y0, y1)
     old, new = as_u32(reference), as_u32(frame)
     views = _Views(reference, frame, bounds)
-    yield from _axis_candidates(views, _profile(old[y0:y1, band_x], 1), _profile(new[y0:y1, band_x], 1))
+    rows = _profile(old[y0:y1, band_x], 1), _profile(new[y0:y1, band_x], 1)
+    yield from _axis_candidates(views, *rows, [0])  # 0: a horizontal scroll
     columns = _profile(old[band_y, x0:x1], 0), _profile(new[band_y, x0:x1], 0)
-    for dy, dx in _axis_candidates(views.transposed(), *columns):
+    for dy, dx in _axis_candidates(views.transposed(), *columns, []):  # dx 0 was the first pass's
         yield dx, dy
 
 
@@ -160,11 +161,11 @@ class _Views:
 
 
 def _axis_candidates(views: _Views, old_profile: npt.NDArray[np.float64],
-                     new_profile: npt.NDArray[np.float64]) -> Iterator[tuple[int, int]]:
-    """For the row profiles' best dy (then 0): that dy with the dx its rows give."""
+                     new_profile: npt.NDArray[np.float64], extra: list[int]) -> Iterator[tuple[int, int]]:
+    """For the row profiles' best dy (then the ``extra`` ones): that dy with the dx its rows give."""
     offset = float(new_profile.mean())  # smaller magnitudes: less rounding in the FFT sums
     old, new = old_profile - offset, new_profile - offset
-    for dy in [*_best_shifts(old[np.newaxis], new[np.newaxis]), 0]:
+    for dy in [*_best_shifts(old[np.newaxis], new[np.newaxis]), *extra]:
         dx = views.row_shift(dy)
         if dx is not None:
             yield dx, dy
