@@ -12,9 +12,11 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from Xlib import X, Xcursorfont, display
+from Xlib.ext import xinput
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +100,38 @@ def test_technician_xtest_input_is_not_the_customer_but_a_second_devices_is(
             wait_for(lambda: watch.last_input() >= before, "the second seat's key or click counted")
     finally:
         injector.close()
+
+
+class CountingWatch(X11InputWatch):
+    """Counts the raw key presses the X server delivers to the watch."""
+
+    key_presses = 0
+
+    def _handle(self, event: Any) -> None:
+        if getattr(event, "evtype", None) == xinput.RawKeyPress:
+            self.key_presses += 1
+        super()._handle(event)
+
+
+def test_the_technicians_keys_are_not_even_delivered_and_a_new_devices_are(xdisplay: str) -> None:
+    watch = CountingWatch(xdisplay, lambda: None)
+    injector = X11Input(xdisplay)
+    seat = None
+    try:
+        for _ in range(5):
+            injector.apply(messages.key_event("KeyA", True, "a"))
+            injector.apply(messages.key_event("KeyA", False, "a"))
+        time.sleep(QUIET_S)
+        assert watch.key_presses == 0
+        seat = SecondSeat(xdisplay)  # plugged in after the watch started: the hierarchy changes
+        wait_for(lambda: seat.sources <= watch.customer_ids, "the new seat's devices selected")
+        seat.tap_key(KEYCODE_A)
+        wait_for(lambda: watch.key_presses == 1, "the new keyboard's press delivered")
+    finally:
+        if seat is not None:
+            seat.close()
+        injector.close()
+        watch.close()
 
 
 def test_priority_drops_the_technician_right_after_the_customer_and_never_polls(

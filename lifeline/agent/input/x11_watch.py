@@ -6,16 +6,20 @@ QueryKeymap, QueryPointer: ~2 % of a core on a still desktop). Here the
 server sends an event when something happens, and nothing while nothing
 does:
 
-- XInput2 raw events (RawMotion, RawButtonPress, RawKeyPress, selected on
-  the root window for all master devices) arrive for every input whatever
-  window has the focus or a grab, and carry the *slave device* that produced
-  them (``sourceid``). The technician's input is injected with XTest from the
-  agent's connection, whose client pointer is the core pointer, so it comes
-  from the "Virtual core XTEST pointer/keyboard" slaves; any other source is
-  the customer's own mouse, touchpad or keyboard. This is exact, where
-  XRecord (which cannot tell XTest from real events) could not be used.
-  Limit: another program injecting with XTest on the core pointer
-  (xdotool, an on-screen keyboard) counts as the technician.
+- XInput2 raw events arrive for every input whatever window has the focus
+  or a grab, and carry the *slave device* that produced them (``sourceid``).
+  The technician's input is injected with XTest from the agent's
+  connection, whose client pointer is the core pointer, so it comes from the
+  "Virtual core XTEST pointer/keyboard" slaves; any other source is the
+  customer's own mouse, touchpad or keyboard. This is exact, where XRecord
+  (which cannot tell XTest from real events) could not be used. Limit:
+  another program injecting with XTest on the core pointer (xdotool, an
+  on-screen keyboard) counts as the technician.
+- RawKeyPress and RawButtonPress are selected on each customer device (every
+  slave but those two), so the technician's typing never wakes this thread;
+  the device list is re-read when the hierarchy changes (a mouse plugged in).
+  RawMotion is selected for all master devices: the viewer's cursor follows
+  the technician's motion too.
 - XFixes DisplayCursorNotify says the cursor image changed.
 
 Each pointer motion (from any device, the technician's too) or cursor change
@@ -48,8 +52,9 @@ log = logging.getLogger(__name__)
 #: pointer (the agent's injector): input from them is the technician's.
 TECHNICIAN_DEVICES = frozenset({"Virtual core XTEST pointer", "Virtual core XTEST keyboard"})
 #: Presses and motion start the customer's priority window; releases never do (priority.py).
-RAW_EVENTS_MASK = xinput.RawMotionMask | xinput.RawButtonPressMask | xinput.RawKeyPressMask
+PRESS_EVENTS_MASK = xinput.RawButtonPressMask | xinput.RawKeyPressMask
 _RAW_EVENTS = (xinput.RawMotion, xinput.RawButtonPress, xinput.RawKeyPress)
+_SLAVES = (xinput.SlavePointer, xinput.SlaveKeyboard, xinput.FloatingSlave)
 #: XFixesDisplayCursorNotifyMask (xfixes protocol, SelectCursorInput).
 DISPLAY_CURSOR_NOTIFY_MASK = 1
 _XINPUT = "XInputExtension"
@@ -87,12 +92,14 @@ class X11InputWatch:
             raise InputWatchUnavailable("the X server has no XInput extension")
         self._d.xinput_query_version()
         self._opcode = self._d.query_extension(_XINPUT).major_opcode
-        devices = self._d.xinput_query_device(xinput.AllDevices).devices
-        self.technician_ids = frozenset(d.deviceid for d in devices if d.name in TECHNICIAN_DEVICES)
         for raw in _RAW_EVENTS:
             self._d.ge_add_event_data(self._opcode, raw, RawEventData)
-        root = self._d.screen().root
-        root.xinput_select_events([(xinput.AllMasterDevices, RAW_EVENTS_MASK)])
+        root = self._root = self._d.screen().root
+        root.xinput_select_events([(xinput.AllMasterDevices, xinput.RawMotionMask),
+                                   (xinput.AllDevices, xinput.HierarchyChangedMask)])
+        self.technician_ids: frozenset[int] = frozenset()
+        self.customer_ids: frozenset[int] = frozenset()
+        self._select_customer_devices()
         self.cursor_notify = self._d.has_extension("XFIXES")
         if self.cursor_notify:
             self._d.xfixes_query_version()
@@ -139,10 +146,25 @@ class X11InputWatch:
 
     # ===== PRIVATE METHODS =====
 
+    def _select_customer_devices(self) -> None:
+        """Select key and button presses on every slave device but the technician's (XTest) ones."""
+        devices = self._d.xinput_query_device(xinput.AllDevices).devices
+        self.technician_ids = frozenset(d.deviceid for d in devices if d.name in TECHNICIAN_DEVICES)
+        customer = frozenset(d.deviceid for d in devices if d.use in _SLAVES) - self.technician_ids
+        if customer:
+            self._root.xinput_select_events([(device, PRESS_EVENTS_MASK) for device in sorted(customer)])
+            self._d.sync()
+        self.customer_ids = customer
+
     def _handle(self, event: Any) -> None:
         """On the watch's thread: classify one event, then wake the consumer if it has news."""
         if event.type == ge.GenericEventCode:
-            if event.extension != self._opcode or event.evtype not in _RAW_EVENTS:
+            if event.extension != self._opcode:
+                return
+            if event.evtype == xinput.HierarchyChanged:
+                self._select_customer_devices()
+                return
+            if event.evtype not in _RAW_EVENTS:
                 return
             if event.data.sourceid not in self.technician_ids:
                 self._last_customer = self._clock()
