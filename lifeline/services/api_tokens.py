@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.api.oauth_tokens import (
@@ -22,6 +22,12 @@ from lifeline.api.oauth_tokens import (
     hash_token,
 )
 from lifeline.store.api_accounts import ApiAccount, ApiToken
+
+
+#: Built once: a statement object keeps its cache key, so the per-request check neither rebuilds
+#: nor re-keys it. One indexed lookup (token_hash is unique) joined to its account.
+_TOKEN_WITH_ACCOUNT = (select(ApiToken, ApiAccount).join(ApiAccount, ApiAccount.id == ApiToken.account_id)
+                       .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
 def policy_at(now: datetime) -> TokenPolicy:
@@ -66,10 +72,7 @@ async def account_for_token(session: AsyncSession, token: str | None, *, now: da
     """
     if not token:
         return None
-    found = (await session.execute(  # one indexed lookup (token_hash is unique) joined to its account
-        select(ApiToken, ApiAccount).join(ApiAccount, ApiAccount.id == ApiToken.account_id)
-        .where(ApiToken.token_hash == hash_token(token))
-    )).first()
+    found = (await session.execute(_TOKEN_WITH_ACCOUNT, {"token_hash": hash_token(token)})).first()
     if found is None:
         return None
     row, account = found

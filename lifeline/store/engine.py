@@ -1,25 +1,30 @@
 """One async engine per process, with the SQLite pragmas measured in ecosystem.md §3.
 
 WAL + synchronous=NORMAL made one-row commits (a chat line) about 3× faster;
-foreign keys are off by default in SQLite and we rely on them.
+foreign keys are off by default in SQLite and we rely on them. SQLite
+connections are aiosqlite's, with one thread hop per statement
+(`sqlite_driver`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from lifeline.store.sqlite_driver import async_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # two server processes may share one SQLite file in tests
 
 
 def make_engine(database_url: str) -> AsyncEngine:
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(database_url, async_creator=_sqlite_creator(database_url))
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -32,6 +37,13 @@ def make_engine(database_url: str) -> AsyncEngine:
 
         return engine
     return create_async_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_creator(database_url: str) -> Callable[[], Any]:
+    """Connections of the URL's database (the dialect's own reading of it) through `sqlite_driver`."""
+    url = make_url(database_url)
+    args, options = url.get_dialect()().create_connect_args(url)
+    return async_creator(*args, **options, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
 
 
 class Database:

@@ -8,6 +8,7 @@ insert construct), so the caller simply reads the row afterwards.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,13 +17,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifeline.store.base import Base
 
 
-async def insert_if_missing(db: AsyncSession, model: type[Base], key: str, values: dict[str, Any]) -> None:
-    """Insert `values` unless a row with the same `key` (unique or primary) exists or is being inserted."""
-    dialect = db.get_bind().dialect.name
+@cache
+def _statement(dialect: str, model: type[Base], key: str) -> Any:
+    """Built once per (dialect, table, key): a statement keeps its cache key; values come per execution."""
     if dialect == "postgresql":
-        statement: Any = postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    elif dialect == "sqlite":
-        statement = sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    else:
-        raise ValueError(f"insert_if_missing does not support the {dialect} database")
-    await db.execute(statement)
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=[key])
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing(index_elements=[key])
+    raise ValueError(f"insert_if_missing does not support the {dialect} database")
+
+
+async def insert_if_missing(db: AsyncSession, model: type[Base], key: str, values: dict[str, Any]) -> bool:
+    """Insert `values` unless a row with the same `key` (unique or primary) exists or is being inserted.
+
+    True when the row was inserted, so a caller drawing random unique values can draw again in one statement
+    per attempt instead of a look-up and an insert (and no race between them).
+    """
+    # On the session's connection, as Core: the session would run a bare ORM insert with its values
+    # as an ORM bulk insert, whose result has no row count. Pending objects go first, as autoflush would.
+    await db.flush()
+    connection = await db.connection()
+    result = await connection.execute(_statement(connection.dialect.name, model, key), values)
+    return bool(result.rowcount)

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.accounts import create_tech_group
+from tests.support.accounts import create_tech_group, save_group_settings
 from tests.support.api_client import command, create_api_account, error_text, is_error, raw_get, text, token_for
 from tests.support.servers import ServerProcess
 from tests.support.sessions import Customer, enter_pin, technician
@@ -111,3 +111,16 @@ def test_concurrent_key_requests_all_succeed_with_distinct_keys(sqlite_server: S
         keys = list(pool.map(lambda _: new_key(sqlite_server, full_token, group), range(32)))
     assert len({short_key for short_key, _ in keys}) == 32
     assert len({key_url for _, key_url in keys}) == 32
+
+
+@pytest.mark.parametrize("queue", ["rep", "team"])
+def test_a_key_takes_running_mode_and_validity_from_its_group_even_in_a_technician_queue(
+    sqlite_server: ServerProcess, full_token: str, queue: str
+) -> None:
+    group = create_tech_group(sqlite_server)
+    save_group_settings(sqlite_server, group, applet_running_mode="instant_chat", private_code_validity_min=5)
+    tech = online_technician(sqlite_server, group)
+    queue_id = f"rep:{tech.account.id}" if queue == "rep" else f"team:{group}"
+    root = command(sqlite_server, full_token, "generate_session_key", type="support", queue_id=queue_id)
+    assert text(root, "c:ttl") == str(5 * 60)
+    assert redeem(sqlite_server, text(root, "c:key_url")).state()["client_kind"] == "instant_chat"

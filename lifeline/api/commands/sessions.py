@@ -111,9 +111,11 @@ async def _key_queue(ctx: CommandContext, target: QueueTarget) -> tuple[api_sess
         available = await directory.is_online(ctx.db, user.id)
         return api_sessions.KeyQueue(technician=user), "rep", user.id, available
     if target.kind is QueueKind.TEAM:
-        group = await _group(ctx, target.id or 0)
-        return (api_sessions.KeyQueue(tech_group_id=group.id), "team", group.id,
-                await directory.online_in_group(ctx.db, group.id))
+        group_id = target.id or 0
+        online = await directory.enabled_group_online(ctx.db, group_id)
+        if online is None:
+            raise CommandApiError(E10_TEAM_NOT_FOUND)
+        return api_sessions.KeyQueue(tech_group_id=group_id), "team", group_id, online
     if target.kind is QueueKind.ISSUE:
         channel = await directory.channel_by_code(ctx.db, target.name or "")
         teams = await directory.groups_of_channel(ctx.db, channel.id) if channel else []
@@ -130,17 +132,14 @@ async def generate_session_key(ctx: CommandContext, params: GenerateSessionKeyPa
     if params.url_hostname is not None and params.url_hostname != ctx.hostname:
         raise CommandApiError(E05_INVALID_VALUE, name="url_hostname")
     queue, kind, queue_id, available = await _key_queue(ctx, params.queue)
-    group_id = queue.technician.tech_group_id if queue.technician else queue.tech_group_id
-    maximum = await api_sessions.max_key_ttl_s(ctx.db, channel_id=queue.channel_id, tech_group_id=group_id)
-    ttl = min(params.ttl or maximum, maximum)  # above the maximum is clamped (D-35)
     external_key = params.attributes.external_key or ""
     key = await api_sessions.do_generate_session_key(
-        ctx.db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue, ttl_s=ttl,
-        external_key=external_key, values=dict(params.attributes.values), priority=params.priority,
-        url_hostname=ctx.hostname, account=ctx.account, now=ctx.now,
+        ctx.db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue,
+        requested_ttl_s=params.ttl, external_key=external_key, values=dict(params.attributes.values),
+        priority=params.priority, url_hostname=ctx.hostname, account=ctx.account, now=ctx.now,
     )
     return session_key_element(SessionKeyView(
-        ttl=ttl, expires=unix_seconds(key.expires_at), queue_kind=kind, queue_available=available,
+        ttl=key.ttl_s, expires=unix_seconds(key.expires_at), queue_kind=kind, queue_available=available,
         queue_id=queue_id, external_key=external_key, short_key=key.short_key, key_url=key.link,
     ))
 

@@ -28,16 +28,16 @@ from lifeline.domain.session_state import (
     SessionKind,
     SessionStatus,
 )
-from lifeline.domain.settings_catalog import Owner
+from lifeline.domain.timeouts import TimeoutPolicy
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.services.auth import hash_token
 from lifeline.services.integration import attributes, short_keys
-from lifeline.services.sessions.config import read_settings, timeout_policy
+from lifeline.services.sessions.config import TIMEOUT_KEYS, policy_of, read_settings, session_owner
 from lifeline.services.sessions.entry import JOIN_PATH, LINK_TOKEN_BYTES
 from lifeline.services.sessions.lifecycle import do_close, do_transfer, start_for
 from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event
-from lifeline.services.sessions.schedule import plan_deadline
-from lifeline.store.api_accounts import ApiAccount, ApiSessionKey
+from lifeline.services.sessions.schedule import plan_first_deadline
+from lifeline.store.api_accounts import ApiAccount
 from lifeline.store.org import User
 from lifeline.store.sessions import SessionParticipant, SupportSession
 
@@ -57,10 +57,8 @@ async def open_session(db: AsyncSession, lsid: str) -> SupportSession | None:
     return s if is_open(s) else None
 
 
-async def max_key_ttl_s(db: AsyncSession, *, channel_id: int | None, tech_group_id: int | None) -> int:
-    """The longest a key may live: the queue's configured code validity (Private code validity)."""
-    policy = await timeout_policy(db, channel_id, tech_group_id)
-    return int(policy.code_validity_min) * 60
+#: Every setting a new key reads, in one query: its queue's running mode and time-outs.
+KEY_SETTINGS = ("applet_running_mode", *TIMEOUT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,11 @@ class KeyQueue:
     tech_group_id: int | None = None
     channel_id: int | None = None
 
+    @property
+    def group_id(self) -> int | None:
+        """The session's Technician Group: the technician's own for a technician's queue."""
+        return self.technician.tech_group_id if self.technician else self.tech_group_id
+
 
 @dataclass(frozen=True)
 class GeneratedKey:
@@ -78,48 +81,61 @@ class GeneratedKey:
     short_key: str
     link: str
     expires_at: datetime
+    ttl_s: int
 
 
-async def _client_kind(db: AsyncSession, queue: KeyQueue) -> ClientKind:
-    owner = (Owner.CHANNEL, queue.channel_id) if queue.channel_id is not None else (Owner.TECH_GROUP, queue.tech_group_id)
-    mode = (await read_settings(db, owner[0], owner[1], ("applet_running_mode",)))["applet_running_mode"]
-    return ClientKind.INSTANT_CHAT if mode == "instant_chat" else ClientKind.APPLET
+def key_ttl_s(requested_s: int | None, policy: TimeoutPolicy) -> int:
+    """The key's lifetime: as asked, at most the queue's code validity (Private code validity).
+
+    Above it is clamped (D-35); none asked is the maximum.
+    """
+    maximum = int(policy.code_validity_min) * 60
+    return min(requested_s or maximum, maximum)
 
 
 async def do_generate_session_key(
-    db: AsyncSession, bus: Bus, *, public_url: str, queue: KeyQueue, ttl_s: int, external_key: str,
-    values: dict[str, str], priority: int | None, url_hostname: str, account: ApiAccount, now: datetime,
+    db: AsyncSession, bus: Bus, *, public_url: str, queue: KeyQueue, requested_ttl_s: int | None,
+    external_key: str, values: dict[str, str], priority: int | None, url_hostname: str, account: ApiAccount,
+    now: datetime,
 ) -> GeneratedKey:
     """A Connecting session with a one-time link (the key URL) and a 7-digit key, like a technician's PIN.
 
     The customer redeems the link on Lifeline's own join page (`/join/<token>`) or types the 7-digit key
     on the PIN page; `/api/start_session` and `create_virtual_customer` turn the key into that link
-    (`short_keys`).
+    (`short_keys`). The session reads its queue's settings (channel, else group: `session_owner`) once.
+
+    This is the Command API's hot path (docs/performance.md): one settings read, then only INSERTs. The
+    session is new in this transaction, so its attributes, participants and jobs need no look-up.
     """
+    owner, owner_id = session_owner(queue.channel_id, queue.group_id)
+    settings = await read_settings(db, owner, owner_id, KEY_SETTINGS)
+    policy = policy_of(settings)
+    ttl_s = key_ttl_s(requested_ttl_s, policy)
+    instant = settings["applet_running_mode"] == "instant_chat"
     technician = queue.technician
     token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
     expires_at = now + timedelta(seconds=ttl_s)
     s = SupportSession(
         lsid=secrets.token_hex(16),
         kind=(SessionKind.CHANNEL if queue.channel_id is not None else SessionKind.PRIVATE).value,
-        method=EntryMethod.API_KEY.value, client_kind=(await _client_kind(db, queue)).value,
+        method=EntryMethod.API_KEY.value,
+        client_kind=(ClientKind.INSTANT_CHAT if instant else ClientKind.APPLET).value,
         status=SessionStatus.CONNECTING.value, technician_id=technician.id if technician else None,
-        tech_group_id=technician.tech_group_id if technician else queue.tech_group_id, channel_id=queue.channel_id,
+        tech_group_id=queue.group_id, channel_id=queue.channel_id,
         tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
         code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
     )
     db.add(s)
     await db.flush()
-    short_key = await short_keys.free_short_key(db)
-    db.add(ApiSessionKey(session_id=s.id, short_key=short_key, live_short_key=short_key, link_token=token,
-                         url_hostname=url_hostname, priority=priority, account_id=account.id, created_at=now,
-                         expires_at=expires_at))
-    await attributes.write_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
+    short_key = await short_keys.add_live_key(db, {
+        "session_id": s.id, "link_token": token, "url_hostname": url_hostname, "priority": priority,
+        "account_id": account.id, "created_at": now, "expires_at": expires_at})
+    await attributes.add_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
     await record_event(db, bus, s, type="session", op="created", audience=Audience.QUEUE, actor=api_actor(account),
-                       now=now, with_summary=True)
-    await plan_deadline(db, s)
+                       now=now, with_summary=True, participants=[])
+    await plan_first_deadline(db, s, policy)
     await commit(db)
-    return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at)
+    return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at, ttl_s)
 
 
 async def _participant(db: AsyncSession, s: SupportSession, user_id: int) -> SessionParticipant | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.bus import Bus
@@ -82,6 +82,20 @@ async def session_values(db: AsyncSession, session_id: int) -> dict[str, str]:
         select(ApiSessionAttribute).where(ApiSessionAttribute.session_id == session_id)
     )).all()
     return {row.code_name: row.value for row in rows}
+
+
+async def add_values(
+    db: AsyncSession, bus: Bus, s: SupportSession, values: Mapping[str, str], *, now: datetime
+) -> None:
+    """`write_values` for a session created in this transaction: it has no values to read, replace or clear.
+
+    One INSERT for the non-empty values (none at all when every value is empty). Never commits.
+    """
+    rows = [{"session_id": s.id, "code_name": code, "value": value, "created_at": now}
+            for code, value in values.items() if value]
+    if rows:
+        await db.execute(insert(ApiSessionAttribute), rows)
+        publish_on_commit(db, bus, attribute_subject(s.lsid), {"type": "api_attributes", "session_id": s.id})
 
 
 async def write_values(

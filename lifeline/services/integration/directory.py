@@ -11,8 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.domain.roles import Role
@@ -139,13 +140,27 @@ async def groups_of_channel(db: AsyncSession, channel_id: int) -> list[int]:
     )).all())
 
 
+def _online_count(group_id: Any) -> Select[tuple[int]]:
+    """How many technicians of the group (an id or a column) have a signed-in console."""
+    return (select(func.count()).select_from(User)
+            .join(TechnicianPresence, TechnicianPresence.technician_id == User.id)
+            .where(User.tech_group_id == group_id,
+                   TechnicianPresence.status != TechnicianStatus.OFFLINE.value))
+
+
 async def online_in_group(db: AsyncSession, group_id: int) -> bool:
-    found = await db.scalar(
-        select(func.count()).select_from(User)
-        .join(TechnicianPresence, TechnicianPresence.technician_id == User.id)
-        .where(User.tech_group_id == group_id, TechnicianPresence.status != TechnicianStatus.OFFLINE.value)
-    )
-    return bool(found)
+    return bool(await db.scalar(_online_count(group_id)))
+
+
+#: Built once (a statement keeps its cache key): `generate_session_key` asks it on every team-queue key.
+_GROUP_ONLINE = (select(TechGroup.enabled, _online_count(TechGroup.id).scalar_subquery())
+                 .where(TechGroup.id == bindparam("group_id")))
+
+
+async def enabled_group_online(db: AsyncSession, group_id: int) -> bool | None:
+    """`None` when no enabled group has this id, else whether any of its technicians is online: one query."""
+    found = (await db.execute(_GROUP_ONLINE, {"group_id": group_id})).first()
+    return None if found is None or not found[0] else bool(found[1])
 
 
 async def anyone_online(db: AsyncSession) -> bool:

@@ -58,7 +58,11 @@ TIMEOUT_KEYS = ("private_code_validity_min", "connecting_timeout_min", "waiting_
 
 async def timeout_policy(db: AsyncSession, channel_id: int | None, tech_group_id: int | None) -> TimeoutPolicy:
     owner, owner_id = session_owner(channel_id, tech_group_id)
-    v = await read_settings(db, owner, owner_id, TIMEOUT_KEYS)
+    return policy_of(await read_settings(db, owner, owner_id, TIMEOUT_KEYS))
+
+
+def policy_of(v: dict[str, Any]) -> TimeoutPolicy:
+    """The `TimeoutPolicy` of settings read with (at least) `TIMEOUT_KEYS`, by callers reading more at once."""
     alarms = tuple(Alarm(a["kind"], a["after_s"], a["color"]) for a in v["timeout_alarms"])
     return TimeoutPolicy(
         code_validity_min=v["private_code_validity_min"],

@@ -130,8 +130,13 @@ async def record_event(
     now: datetime,
     data: dict[str, Any] | None = None,
     with_summary: bool = False,
+    participants: list[int] | None = None,
 ) -> SessionEvent:
-    """Append one history row and queue its typed event for publication after commit."""
+    """Append one history row and queue its typed event for publication after commit.
+
+    `participants` is the session's current participant ids when the caller knows them (a session
+    created in this transaction has none), which saves reading them.
+    """
     body = dict(data or {})
     if with_summary:
         body["session"] = summary(s)
@@ -146,7 +151,7 @@ async def record_event(
         await db.flush()
     event = wire_event(row, s.lsid)
     STORED_EVENT_MODELS[(type, op)].model_validate(event)  # a malformed event is a bug: fail before commit
-    route = route_of(row, await participant_user_ids(db, s.id))
+    route = route_of(row, await participant_user_ids(db, s.id) if participants is None else participants)
     publish_on_commit(db, bus, session_subject(s.lsid), {"route": route, "event": event})
     return row
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.domain.session_state import TERMINAL_STATUSES, EntryMethod, SessionStatus
-from lifeline.domain.timeouts import SessionFacts, timeout_at
+from lifeline.domain.timeouts import SessionFacts, TimeoutPolicy, timeout_at
 from lifeline.services.sessions.config import timeout_policy
 from lifeline.store.sessions import ScheduledJob, SupportSession
 
@@ -25,6 +25,9 @@ class JobKind:
     AUTO_TRANSFER = "auto_transfer"  # channel auto-transfer after N minutes of waiting (§18)
     NO_TECH_NOTIFY = "no_tech_notify"  # mail the technicians who could take a kept session (§19)
 
+
+#: Built once: a statement object keeps its cache key (the values come with each execution).
+_INSERT_JOB = insert(ScheduledJob)
 
 CODE_METHODS = frozenset({EntryMethod.PIN, EntryMethod.LINK, EntryMethod.EMAIL, EntryMethod.SMS,
                           EntryMethod.API_KEY})
@@ -72,4 +75,17 @@ async def plan_deadline(db: AsyncSession, s: SupportSession) -> datetime | None:
         await cancel_jobs(db, s.id, JobKind.DEADLINE)
         return None
     await schedule_job(db, s.id, JobKind.DEADLINE, upcoming[0])
+    return upcoming[0]
+
+
+async def plan_first_deadline(db: AsyncSession, s: SupportSession, policy: TimeoutPolicy) -> datetime | None:
+    """`plan_deadline` for a session created in this transaction, with the policy the caller already read.
+
+    A new session has no jobs to look up, replace or cancel: its deadline is one INSERT
+    (the hot path of `generate_session_key`, docs/performance.md).
+    """
+    upcoming = timeout_at(session_facts(s), policy)
+    if upcoming is None:
+        return None
+    await db.execute(_INSERT_JOB, {"kind": JobKind.DEADLINE, "session_id": s.id, "run_at": upcoming[0]})
     return upcoming[0]
