@@ -26,6 +26,8 @@ through the same workloads, and torn down:
    block scored (mean squared error) against the source frame it is closest
    to, pooled into one PSNR in dB over R, G, B — the same computation for both
    clients, so "equal or better picture quality" is a figure.
+   bench/screen_codecs.py compares the codecs alone on the same frames by CPU
+   time, which the load on a shared machine does not move.
 
 CPU is user+system time of the capture/encode process (``lifeline agent`` /
 ``x11vnc``) and of the hop in between (``lifeline serve`` / ``websockify``)
