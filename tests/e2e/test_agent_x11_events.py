@@ -235,3 +235,18 @@ def test_clipboard_reads_only_after_the_owner_changed_and_wakes_the_loop(xdispla
     finally:
         other.close()
         watched.close()
+
+
+def test_without_xfixes_the_cursor_keeps_the_arrow_and_the_clipboard_still_serves_pastes() -> None:
+    with xvfb(640, 480, "-extension", "XFIXES") as name:
+        watch = X11InputWatch(name, lambda: None)
+        cursor = X11Cursor(name, watch)
+        ours, other = X11Clipboard(name), X11Clipboard(name)
+        try:
+            assert not watch.cursor_notify and cursor.changed_shape() is None
+            assert cursor.position() == (320, 240)  # Xvfb starts with the pointer in the middle
+            ours.set_text("from the technician")
+            assert other.get_text() == "from the technician"
+        finally:
+            for closing in (ours, other, cursor, watch):
+                closing.close()

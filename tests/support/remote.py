@@ -23,11 +23,15 @@ PROMPT_TITLE = "Lifeline: permission request"
 
 
 @contextmanager
-def xvfb(width: int = SCREEN_W, height: int = SCREEN_H) -> Iterator[str]:
-    """A 24-bit Xvfb on a display number it picks itself; ``-noreset`` keeps it up between clients."""
+def xvfb(width: int = SCREEN_W, height: int = SCREEN_H, *options: str) -> Iterator[str]:
+    """A 24-bit Xvfb on a display number it picks itself; ``-noreset`` keeps it up between clients.
+
+    ``options`` go to Xvfb as they are (e.g. ``"-extension", "XFIXES"`` to run without XFIXES).
+    """
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset",
+         *options],
         pass_fds=[write_fd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     try:

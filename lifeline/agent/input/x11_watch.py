@@ -70,7 +70,7 @@ RawEventData = rq.Struct(
 
 
 class InputWatchUnavailable(LifelineError):
-    """The X server has no XInput2; the agent falls back to polling the pointer and keyboard."""
+    """The X server has no XInput extension (X.Org before 1.7, 2009): the agent's X11 backends cannot start."""
 
     code = "input_watch_unavailable"
 
