@@ -38,7 +38,7 @@ from collections.abc import Callable
 from typing import Any
 
 from Xlib import display
-from Xlib.ext import ge, xinput
+from Xlib.ext import ge, xfixes, xinput
 from Xlib.protocol import rq
 
 from lifeline.agent.backends.x11_events import XEventThread
@@ -101,8 +101,10 @@ class X11InputWatch:
         self.customer_ids: frozenset[int] = frozenset()
         self._select_customer_devices()
         self.cursor_notify = self._d.has_extension("XFIXES")
+        self._cursor_notify_type: int | None = None
         if self.cursor_notify:
             self._d.xfixes_query_version()
+            self._cursor_notify_type = self._d.query_extension("XFIXES").first_event + xfixes.XFixesCursorNotify
             self._d.xfixes_select_cursor_input(root, DISPLAY_CURSOR_NOTIFY_MASK)
         else:
             log.info("no XFIXES extension: the viewer shows a default cursor")
@@ -171,8 +173,10 @@ class X11InputWatch:
             if event.evtype != xinput.RawMotion:
                 return
             news = self._flag("_moved")
-        else:  # the only other event selected on this connection: the cursor image changed
+        elif event.type == self._cursor_notify_type:
             news = self._flag("_shape_changed")
+        else:  # MappingNotify, which every client gets
+            return
         if news:
             self._on_change()
 
