@@ -74,10 +74,18 @@ PAN_MIN_SIDE_PX = COPY_MIN_HEIGHT_PX
 #: unit tests' pans and drags and made a failed search (video) ~15 % dearer.
 PAN_CANDIDATES_PER_AXIS = 2
 
+#: Largest move searched, per axis (px) between two captures (seeds; their
+#: refinement may reach PAN_REFINE_PX further). A window dragged
+#: or a picture panned moves tens of px per capture (bench/screen_x.py's pan:
+#: 7x3 px per repaint, 28x12 at 15 captures/s); allowing up to half the screen
+#: let noisy minima at tiny overlaps (~-420 px) crowd out the true seed.
+PAN_MAX_SHIFT_PX = 256
+
 #: Consecutive updates (count) in which the 2-D search found nothing before it
 #: backs off: on a playing video (bench/screen_x.py's VideoAnimator) it fails
-#: every frame at ~8 ms for 1080p.
-PAN_MISSES_BEFORE_BACKOFF = 2
+#: every frame at ~7 ms for 1080p. Three: a pan's occasional miss (a frame
+#: grabbed as the picture jumped) must not stop the search for 8 updates.
+PAN_MISSES_BEFORE_BACKOFF = 3
 
 #: Once backed off, the 2-D search runs on every PAN_PROBE_INTERVAL-th update
 #: only (count): ~1 ms per video frame on average, and a pan or drag that

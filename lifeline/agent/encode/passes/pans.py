@@ -48,6 +48,7 @@ import numpy.typing as npt
 from lifeline.agent.encode.constants import (
     CELL_SIZE_PX,
     PAN_ACCEPT_DIVISOR,
+    PAN_MAX_SHIFT_PX,
     PAN_CANDIDATES_PER_AXIS,
     PAN_MIN_AREA_PX,
     PAN_MIN_COVER_DIVISOR,
@@ -211,14 +212,14 @@ def _brightness(pixels: Frame) -> npt.NDArray[np.float64]:
 
 def _squared_differences(old: npt.NDArray[np.float64], new: npt.NDArray[np.float64]) -> tuple[
         npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """For every shift s with |s| < half the length: mean over the overlap of (new[:, i] - old[:, i + s])².
+    """For every shift s (|s| < half the length, <= PAN_MAX_SHIFT_PX): mean over the overlap of (new - old)².
 
     All shifts at once: the cross term is one FFT correlation (zero-padded,
     so nothing wraps around), the squared terms are prefix sums.
     """
     n = old.shape[1]
     size = 1 << int(2 * n - 1).bit_length()
-    limit = n // 2
+    limit = min(n // 2, PAN_MAX_SHIFT_PX + 1)
     shifts = np.arange(-limit + 1, limit)
     spectrum = (np.fft.rfft(old, size) * np.conj(np.fft.rfft(new, size))).sum(axis=0)
     cross = np.fft.irfft(spectrum, size)[shifts % size]

@@ -43,7 +43,8 @@ def _exact_after(reference: Frame, frame: Frame, op: Op) -> bool:
     return bool(np.array_equal(screen[b.y : b.bottom, b.x : b.right], frame[b.y : b.bottom, b.x : b.right]))
 
 
-PANS = [(14, 6), (-14, 6), (14, -6), (-14, -6), (21, 0), (-33, 0), (0, 17), (3, -40)]
+PANS = [(14, 6), (-14, 6), (14, -6), (-14, -6), (21, 0), (-33, 0), (0, 17), (3, -40), (28, 12),
+        (-45, 30)]
 
 
 @pytest.mark.parametrize("dx, dy", PANS)
@@ -141,8 +142,20 @@ def test_largest_true_rectangle_is_all_true_and_grows_past_whole_tiles() -> None
 
 
 def test_a_move_covering_little_of_the_change_is_not_worth_a_copy() -> None:
-    """A block that moved amid a much larger repaint (or matched by chance, as blank text does) stays images."""
+    """A block that moved amid a much larger repaint (or matched by chance, as blank text does): images."""
     before = photo_field(HEIGHT, WIDTH, seed=1)
     after = photo_field(HEIGHT, WIDTH, seed=2)  # everything repainted...
     after[100:164, 100:228] = before[110:174, 90:218]  # ...except one block that moved
     assert find_pan(before, after, dirty_cells(before, after)) is None
+
+
+def test_moves_beyond_the_searched_range_are_not_searched() -> None:
+    from lifeline.agent.encode.constants import PAN_MAX_SHIFT_PX, PAN_REFINE_PX
+
+    limit = PAN_MAX_SHIFT_PX + PAN_REFINE_PX  # the farthest seed, refined outwards
+    source = photo_field(HEIGHT, 2 * WIDTH + limit + 1)
+    before = np.ascontiguousarray(source[:, : 2 * WIDTH])
+    for dx, found in [(PAN_MAX_SHIFT_PX, True), (limit + 1, False)]:
+        after = np.ascontiguousarray(source[:, dx : dx + 2 * WIDTH])
+        op = find_pan(before, after, dirty_cells(before, after))
+        assert (op is not None and op.src is not None and op.src[0] - op.box.x == dx) == found
