@@ -33,6 +33,7 @@ from lifeline.agent.encode.constants import (
     COPY_MAX_SHIFT_PX,
     COPY_MIN_HEIGHT_PX,
     COPY_MIN_VOTES,
+    FULL_FRAME_DIRTY_RATIO,
     PAN_MISSES_BEFORE_BACKOFF,
     PAN_PROBE_INTERVAL,
 )
@@ -63,28 +64,35 @@ class CopySearch:
     succeeds; while a terminal scrolls, the 2-D search is never needed.
 
     Change that is not a move persists too: on a playing video the 2-D search
-    fails every frame at ~8 ms for 1080p (every seed is tried), as much as
+    fails every frame at ~7 ms for 1080p (every seed is tried), as much as
     VP8 takes to encode it. After PAN_MISSES_BEFORE_BACKOFF misses in a row
-    it only runs every PAN_PROBE_INTERVAL-th update until it finds a move.
+    on updates that change most of the screen (more than
+    FULL_FRAME_DIRTY_RATIO of the cells) it runs on such updates only every
+    PAN_PROBE_INTERVAL-th time until it finds a move. Smaller updates are
+    always searched and never counted: a scrolling terminal's text updates
+    miss often, and must not delay a pan that starts next.
     """
 
     def __init__(self) -> None:
         self._pan_first = False
         self._pan_misses = 0
-        self._updates = 0
+        self._large_updates = 0
         self._hashes = RowHashes()
 
     def find(self, reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
         """A COPY for the largest moved block, or None. Call once per planned update."""
         self._hashes.next_update()
-        self._updates += 1
+        large = float(mask.mean()) > FULL_FRAME_DIRTY_RATIO
+        if large:
+            self._large_updates += 1
         scroll_first = not self._pan_first
         for vertical in (scroll_first, not scroll_first):
             if vertical:
                 op = find_scroll(reference, frame, mask, self._hashes)
-            elif self._pan_due():
+            elif not large or self._pan_due():
                 op = find_pan(reference, frame, mask)
-                self._pan_misses = 0 if op is not None else self._pan_misses + 1
+                if large or op is not None:
+                    self._pan_misses = 0 if op is not None else self._pan_misses + 1
             else:
                 continue
             if op is not None:
@@ -94,7 +102,7 @@ class CopySearch:
         return None
 
     def _pan_due(self) -> bool:
-        return self._pan_misses < PAN_MISSES_BEFORE_BACKOFF or self._updates % PAN_PROBE_INTERVAL == 0
+        return self._pan_misses < PAN_MISSES_BEFORE_BACKOFF or self._large_updates % PAN_PROBE_INTERVAL == 0
 
 
 class RowHashes:

@@ -178,3 +178,28 @@ def test_2d_search_backs_off_while_changes_are_not_moves(monkeypatch: pytest.Mon
         assert (op is not None) == (update >= rounds + PAN_PROBE_INTERVAL)
     found_at = rounds + PAN_PROBE_INTERVAL
     assert searched == [found_at, found_at + 1, found_at + 2]  # then every update, first
+
+
+def test_small_updates_are_always_searched_for_moves_and_never_cause_a_back_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lifeline.agent.encode.constants import PAN_MISSES_BEFORE_BACKOFF
+    from lifeline.agent.encode.passes import copies
+
+    searched: list[int] = []
+    original = copies.find_pan
+
+    def counting_pan(*args: Any) -> Op | None:
+        searched.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(copies, "find_pan", counting_pan)
+    search = copies.CopySearch()
+    before = text_lines(blank(), seed=5)
+    retyped = before.copy()
+    retyped[100:240, 100:240, :3] = 0  # a block of text cleared: a third of the screen, no move
+    panned = blank()
+    panned[:-13, :-6] = before[13:, 6:]
+    for _ in range(3 * PAN_MISSES_BEFORE_BACKOFF):
+        assert search.find(before, retyped, dirty_cells(before, retyped)) is None
+    assert len(searched) == 3 * PAN_MISSES_BEFORE_BACKOFF
+    assert search.find(before, panned, dirty_cells(before, panned)) is not None  # not backed off
