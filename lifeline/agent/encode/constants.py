@@ -92,6 +92,12 @@ PAN_MISSES_BEFORE_BACKOFF = 3
 #: starts during or after the video is picked up within ~0.25 s at 30 fps.
 PAN_PROBE_INTERVAL = 8
 
+#: Most alternations (count) of a whole-columns dy and a whole-rows dx from one
+#: seed (pans._converge): two found all of 60 random shifts (up to 255 px) of
+#: bench/screen_x.py's picture, as did three or four; each costs ~0.6 ms for
+#: 1080p, and a failed search (video) tries them on every seed.
+PAN_CONVERGE_STEPS = 2
+
 #: Reach (px, both axes) of the exact search around each seed shift: the
 #: profiles of bench/screen_x.py's smooth picture put the seed up to 2-3 px
 #: off along the diagonal. 49 shifts on PAN_SAMPLE_ROWS rows cost ~0.5 ms.

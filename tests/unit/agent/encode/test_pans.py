@@ -159,3 +159,17 @@ def test_moves_beyond_the_searched_range_are_not_searched() -> None:
         after = np.ascontiguousarray(source[:, dx : dx + 2 * WIDTH])
         op = find_pan(before, after, dirty_cells(before, after))
         assert (op is not None and op.src is not None and op.src[0] - op.box.x == dx) == found
+
+
+@pytest.mark.parametrize("dx, dy", [(72, 112), (-94, 117), (202, 206), (-180, -60)])
+def test_large_moves_of_a_smooth_diagonal_picture_are_found(dx: int, dy: int) -> None:
+    """Far-off profile seeds (its diagonal structure shifts the row profile by dx too) still converge."""
+    height, width, margin = 720, 1280, 256
+    source = photo_field(height + margin, width + margin)
+    x, y = max(0, -dx), max(0, -dy)
+    before = np.ascontiguousarray(source[y : y + height, x : x + width])
+    after = np.ascontiguousarray(source[y + dy : y + dy + height, x + dx : x + dx + width])
+    op = find_pan(before, after, dirty_cells(before, after))
+    assert op is not None and op.src is not None
+    assert (op.src[0] - op.box.x, op.src[1] - op.box.y) == (dx, dy)
+    assert _exact_after(before, after, op)
