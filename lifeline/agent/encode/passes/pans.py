@@ -150,6 +150,16 @@ class _Views:
         x0, y0, x1, y1 = self.bounds
         return _Views(self.reference.transpose(1, 0, 2), self.frame.transpose(1, 0, 2), (y0, x0, y1, x1))
 
+    def rows_match(self, dx: int, dy: int) -> bool:
+        """True when under (dx, dy) most pixels of a few whole rows equal their source (~20 µs)."""
+        height, width = self.frame.shape[:2]
+        x0, y0, x1, y1 = _overlap(self.bounds, dx, dy, width, height)
+        if x1 - x0 < PAN_MIN_SIDE_PX or y1 - y0 < PAN_MIN_SIDE_PX:
+            return False
+        ys = np.linspace(y0, y1 - 1, PAN_SAMPLE_ROWS).astype(np.intp)
+        equal = self.frame[ys, x0:x1] == self.reference[ys + dy, x0 + dx : x1 + dx]
+        return int(np.count_nonzero(equal.all(axis=-1))) * PAN_ACCEPT_DIVISOR >= len(ys) * (x1 - x0)
+
     def row_shift(self, dy: int) -> int | None:
         """The dx that best maps a few whole rows of the frame to the rows dy away in the reference."""
         height = self.frame.shape[0]
@@ -186,6 +196,8 @@ def _converge(views: _Views, columns: _Views, dy: int) -> tuple[int, int] | None
     at 60 random shifts up to 255 px: all found, 34 with the seed alone).
     """
     dx = views.row_shift(dy)
+    if dx is not None and views.rows_match(dx, dy):
+        return dx, dy  # the usual case, a small move: the seed was right
     for _ in range(PAN_CONVERGE_STEPS):
         if dx is None:
             return None
