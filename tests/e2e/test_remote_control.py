@@ -57,7 +57,10 @@ from tests.support.sessions import Tech, enter_pin, session_seed, technician, wa
 #: A wallpaper colour no X client here draws, and a root pixel no window covers.
 WALLPAPER_RGB = (200, 40, 160)
 BARE_ROOT = (SCREEN_W - 5, SCREEN_H - 5)
-TWMRC = 'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\nMoveDelta 1\nButton1 = : title : f.move\n'
+#: twm exits at start when its default fonts are missing ("unable to open fontset \"variable\"": the
+#: alias is not on every machine), so name "fixed", which every X server has.
+TWMRC = ('TitleFont "fixed"\nResizeFont "fixed"\nMenuFont "fixed"\nIconFont "fixed"\nIconManagerFont "fixed"\n'
+         'RandomPlacement\nUsePPosition "on"\nNoGrabServer\nOpaqueMove\nMoveDelta 1\nButton1 = : title : f.move\n')
 
 
 # ===== FIXTURES =====
