@@ -1,4 +1,4 @@
-"""PASS 2: find a vertical scroll and turn it into one COPY.
+"""PASS 1: find a vertical scroll and turn it into one COPY; run both move searches (CopySearch).
 
 When a terminal or document scrolls, nearly every dirty cell holds pixels the
 viewer already has, just shifted. Hashing each pixel row of the dirty column
