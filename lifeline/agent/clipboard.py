@@ -33,7 +33,7 @@ from Xlib import X, Xatom, display, error
 from Xlib.ext import xfixes
 from Xlib.protocol import event
 
-from lifeline.agent.backends.x11_events import XEventThread
+from lifeline.agent.x11_events import XEventThread
 from lifeline.errors import LifelineError
 
 __all__ = ["ClipboardError", "X11Clipboard"]

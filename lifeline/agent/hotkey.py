@@ -4,7 +4,7 @@ A passive grab (XGrabKey) of Pause on the root window, for every modifier
 combination, on a display connection of its own, in a daemon thread. X
 delivers the key to us instead of the focused application, which is what
 "works even when the Applet is not focused" needs. The thread blocks on the
-connection (backends/x11_events.py): no wake-ups while no key is pressed.
+connection (x11_events.py): no wake-ups while no key is pressed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from Xlib import XK, X, display, error
 
-from lifeline.agent.backends.x11_events import XEventThread
+from lifeline.agent.x11_events import XEventThread
 
 log = logging.getLogger(__name__)
 

@@ -376,7 +376,9 @@ def test_clipboard_text_round_trips_between_x_clients(xdisplay: str) -> None:
     owner, reader = X11Clipboard(xdisplay), X11Clipboard(xdisplay)
     try:
         owner.set_text("Grüße from the technician ✓")
-        assert reader.get_text() == "Grüße from the technician ✓"
+        # Two connections: X orders requests per client only, so the reader's first ask may reach the
+        # server before the owner's SetSelectionOwner (it then gets no owner): ask until it is seen.
+        poll(lambda: reader.get_text() == "Grüße from the technician ✓", "the text served to another client")
         assert reader.poll_change() == "Grüße from the technician ✓"
         assert reader.poll_change() is None
         reader.set_text("copied by the customer")

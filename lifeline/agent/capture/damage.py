@@ -24,21 +24,18 @@ server without the extension) fall back to polling.
 
 from __future__ import annotations
 
-import logging
-import os
-import select
 import threading
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from Xlib import display as xdisplay
 from Xlib.error import ConnectionClosedError, DisplayError
 from Xlib.ext import damage
 
 from lifeline.agent.capture.base import CaptureError
+from lifeline.agent.x11_events import XEventThread
 
 __all__ = ["DAMAGE_MAX_AREAS", "Area", "DamageRegion", "DamageTracker", "bounding_area", "clip_area"]
-
-log = logging.getLogger(__name__)
 
 Area = tuple[int, int, int, int]
 """(x, y, width, height) in screen (root-window) pixels."""
@@ -135,43 +132,28 @@ class DamageTracker:
         self._damage = root.damage_create(damage.DamageReportRawRectangles)
         self._display.flush()
         self._on_damage = on_damage
-        self._wake_r, self._wake_w = os.pipe()
-        self._thread = threading.Thread(target=self._run, name="lifeline-damage", daemon=True)
-        self._thread.start()
+        self._pending: list[Area] = []
+        self._events: XEventThread | None = XEventThread(self._display, self._collect, "lifeline-damage",
+                                                         after_batch=self._report)
 
     def close(self) -> None:
         """Stop the thread and release the X connection (idempotent)."""
-        if self._wake_w < 0:
+        if self._events is None:
             return
-        os.write(self._wake_w, b"x")
-        self._thread.join()
-        os.close(self._wake_r)
-        os.close(self._wake_w)
-        self._wake_w = -1
+        self._events.stop()
+        self._events = None
         try:
             self._display.close()
         except (ConnectionClosedError, OSError):
             pass
 
-    def _run(self) -> None:
-        fd = self._display.fileno()
-        while True:
-            readable, _, _ = select.select([fd, self._wake_r], [], [])
-            if self._wake_r in readable:
-                return
-            try:
-                areas = self._drain()
-            except (ConnectionClosedError, OSError) as exc:
-                log.warning("DAMAGE connection lost (%s); the capture loop's safety refresh continues", exc)
-                return
-            if areas:
-                self._on_damage(areas)
+    def _collect(self, event: Any) -> None:
+        if event.type & EVENT_CODE_MASK == self._notify_code:
+            area = event.area
+            self._pending.append((area.x, area.y, area.width, area.height))
 
-    def _drain(self) -> list[Area]:
-        areas: list[Area] = []
-        while self._display.pending_events():
-            event = self._display.next_event()
-            if event.type & EVENT_CODE_MASK == self._notify_code:
-                area = event.area
-                areas.append((area.x, area.y, area.width, area.height))
-        return areas
+    def _report(self) -> None:
+        """One call per burst of reports (the thread's batch), not one per drawing request."""
+        if self._pending:
+            areas, self._pending = self._pending, []
+            self._on_damage(areas)

@@ -41,7 +41,7 @@ from Xlib import display
 from Xlib.ext import ge, xfixes, xinput
 from Xlib.protocol import rq
 
-from lifeline.agent.backends.x11_events import XEventThread
+from lifeline.agent.x11_events import XEventThread
 from lifeline.errors import LifelineError
 
 __all__ = ["TECHNICIAN_DEVICES", "InputWatchUnavailable", "X11InputWatch"]

@@ -1,7 +1,7 @@
 """A daemon thread that handles the events of one X connection as they arrive, and nothing else.
 
 Why: the agent's X listeners (clipboard owner, Pause/Break grab, input
-watch) used to wake every 0.2 s to notice ``close()``; an idle agent should
+watch, DAMAGE tracker) used to wake every 0.2 s to notice ``close()``; an idle agent should
 not wake at all. The thread blocks in ``select()`` on the X connection and a
 pipe with no timeout; ``stop()`` writes to the pipe. python-xlib connections
 are not thread-safe for reading, so the connection's events belong to this
@@ -26,11 +26,17 @@ log = logging.getLogger(__name__)
 
 
 class XEventThread:
-    """Calls ``handle(event)`` on a daemon thread for every event ``connection`` receives, until ``stop()``."""
+    """Calls ``handle(event)`` on a daemon thread for every event ``connection`` receives, until ``stop()``.
 
-    def __init__(self, connection: display.Display, handle: Callable[[Any], None], name: str) -> None:
+    ``after_batch``, if given, runs once after the events that arrived together have been handled, so a
+    listener can report a burst as one (the DAMAGE tracker hands the capture loop all areas of a burst).
+    """
+
+    def __init__(self, connection: display.Display, handle: Callable[[Any], None], name: str,
+                 after_batch: Callable[[], None] | None = None) -> None:
         self._d = connection
         self._handle = handle
+        self._after_batch = after_batch
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -57,3 +63,5 @@ class XEventThread:
             except (ConnectionClosedError, OSError) as exc:
                 log.warning("X connection of %s lost: %s", self._thread.name, exc)
                 return
+            if self._after_batch is not None:
+                self._after_batch()
