@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from lifeline.protocol.errors import MessageError
@@ -25,6 +26,7 @@ __all__ = [
     "MESSAGE_TYPES",
     "VIEWER_TO_AGENT",
     "Message",
+    "Motion",
     "ack",
     "clipboard",
     "cursor_position",
@@ -72,6 +74,21 @@ MAX_MONITORS = 16
 MIN_JPEG_QUALITY, MAX_JPEG_QUALITY = 10, 95
 #: Frame-rate cap a viewer may request (updates per second).
 MIN_FPS, MAX_FPS = 1, 60
+
+
+class Motion(StrEnum):
+    """The technician's choice for sustained full-screen motion (``quality`` message ``motion``).
+
+    AUTO (also: field absent) leaves it to the agent, which sends VP8 only when the
+    measured link is too slow for JPEG full frames; SHARP never sends VP8; VIDEO sends
+    VP8 for every run of motion the viewer can decode (a slow link the agent cannot see).
+    """
+
+    AUTO = "auto"
+    SHARP = "sharp"
+    VIDEO = "video"
+
+
 MAX_UINT32 = 0xFFFFFFFF
 MAX_VERSIONS = 32
 #: Encoding ids are a u8 on the wire (frames.py); a list of them cannot be longer.
@@ -151,6 +168,7 @@ _SCHEMAS: dict[str, dict[str, _Field]] = {
     "quality": {
         "jpeg_quality": _int(MIN_JPEG_QUALITY, MAX_JPEG_QUALITY, required=False),
         "max_fps": _int(MIN_FPS, MAX_FPS, required=False),
+        "motion": _Field(str, required=False, choices=frozenset(Motion)),
     },
     "refresh": {},
     "encodings": {"encodings": _Field(list, max_length=MAX_ENCODINGS, items=_int(0, MAX_ENCODING_ID))},
@@ -308,9 +326,11 @@ def monitor_select(index: int) -> Message:
     return _build("monitor_select", index=index)
 
 
-def quality_hint(jpeg_quality: int | None = None, max_fps: int | None = None) -> Message:
+def quality_hint(jpeg_quality: int | None = None, max_fps: int | None = None,
+                 motion: Motion | None = None) -> Message:
     """Viewer preferences; an absent field means "let the agent adapt"."""
-    return _build("quality", jpeg_quality=jpeg_quality, max_fps=max_fps)
+    return _build("quality", jpeg_quality=jpeg_quality, max_fps=max_fps,
+                  motion=None if motion is None else str(motion))
 
 
 def refresh() -> Message:

@@ -56,6 +56,7 @@ from lifeline.protocol import (  # noqa: E402
     decode_message,
     messages,
 )
+from lifeline.protocol.messages import Motion  # noqa: E402
 from tests.unit.agent.encode.frames_helper import psnr, smooth_picture  # noqa: E402
 
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "lifeline" / "web" / "static"
@@ -97,6 +98,7 @@ window.lifeline = {
   },
   take: () => sent.splice(0),
   message: (m) => viewer.handleMessage(m),
+  motion: (m) => viewer.setMotion(m),
   agentEncodings: () => viewer.agentEncodings,
   errors: () => errors.slice(),
   takeErrors: () => errors.splice(0),
@@ -480,10 +482,13 @@ VIDEO_MIN_PSNR_DB = 36.0
 VIDEO_FRAME_S = 1 / 30
 
 
-def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page) -> None:
-    """The viewer announces VP8 once it has monitors, the agent answers, motion arrives as VP8
-    decoded by WebCodecs into the canvas, and the still picture ends up exact. The encoder runs on
-    a test clock at 30 fps: a loaded machine must not turn the motion into pauses."""
+@pytest.mark.parametrize("motion", [Motion.VIDEO, Motion.AUTO])
+def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page, motion: Motion) -> None:
+    """The viewer announces VP8 once it has monitors, the agent answers; with Low bandwidth chosen
+    motion arrives as VP8 decoded by WebCodecs into the canvas, while Automatic keeps JPEG on this
+    link (every update is acked before the next: the link is never the limit); either way the still
+    picture ends up exact. The encoder runs on a test clock at 30 fps: a loaded machine must not
+    turn the motion into pauses."""
     now = [100.0]
     encoder = ScreenEncoder(clock=lambda: now[0])
     monitor = {"index": 0, "x": 0, "y": 0, "width": 640, "height": 360, "primary": True}
@@ -500,6 +505,8 @@ def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page) -> Non
     assert encoder.offered_encodings() == [Encoding.VP8]
     page.evaluate("(m) => window.lifeline.message(m)", messages.encodings(encoder.offered_encodings()))
     assert page.evaluate("window.lifeline.agentEncodings()") == [Encoding.VP8]
+    page.evaluate("(m) => window.lifeline.motion(m)", str(motion))
+    assert replies()[-1] == messages.quality_hint(motion=None if motion is Motion.AUTO else motion)
 
     def canvas() -> np.ndarray:
         width, height, b64 = page.evaluate("window.lifeline.pixels()")
@@ -517,7 +524,10 @@ def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page) -> Non
         sent += [Encoding[name] for name in encoder.last_update]
         if Encoding.VP8 in sent[-1:]:
             assert psnr(canvas(), frame) > VIDEO_MIN_PSNR_DB
-    assert sent[0] is not Encoding.VP8 and sent[-3:] == [Encoding.VP8] * 3
+    if motion is Motion.VIDEO:
+        assert sent[0] is not Encoding.VP8 and sent[-3:] == [Encoding.VP8] * 3
+    else:
+        assert Encoding.VP8 not in sent and sent[-3:] == [Encoding.JPEG] * 3
     now[0] += LOSSLESS_REFRESH_AFTER_S + VIDEO_FRAME_S  # the motion stops: the still picture becomes exact
     data = encoder.next_update(frame)
     assert data is not None and set(encoder.last_update) == {"PNG"}

@@ -233,6 +233,31 @@ VIDEO_MIN_RUN = 2
 #: next large update starts over (JPEG first, then a VP8 key frame).
 VIDEO_MAX_GAP_S = 0.5
 
+#: JPEG bytes per screen pixel of a full-frame update of moving content: our JPEG
+#: q80 4:2:0 sent ~240 KB per 1080p frame of bench/screen_x.py's photographic pan
+#: (see VIDEO_QUANTIZER_BEST). With the screen's area it predicts how many JPEG full
+#: frames per second a link of a measured delivery rate can carry.
+VIDEO_JPEG_BYTES_PER_PX = 240_000 / (1920 * 1080)
+
+#: Automatic motion mode uses VP8 only when the link (measured by pacing.LinkRate)
+#: would carry fewer JPEG full frames per second than this. VP8 costs ~40 ms of agent
+#: CPU per 1080p frame against ~5 ms for JPEG and saves only 0.62-0.86x of JPEG's
+#: bytes at equal quality (bench/screen_codecs.py), so it pays only where the link,
+#: not the encoder, caps the frame rate: below ~15 fps motion looks jerky, and VP8's
+#: ~25 fps encode ceiling on one core still delivers more frames than JPEG there.
+VIDEO_LINK_MAX_JPEG_FPS = 15.0
+
+#: Hysteresis: once on VP8, the link must carry this many times VIDEO_LINK_MAX_JPEG_FPS
+#: worth of JPEG before Automatic goes back to JPEG, so an estimate hovering at the
+#: threshold does not flip codecs (each switch to VP8 costs a key frame).
+VIDEO_LINK_HYSTERESIS = 1.5
+
+#: Delivery-rate samples older than this (s) are forgotten. The estimate only
+#: counts periods when the link was the limit; while VP8's smaller frames fit the
+#: link there are none, so after this long the estimate lapses and the next large
+#: update goes out as JPEG again: a re-probe that finds out whether the link got faster.
+VIDEO_LINK_SAMPLE_MAX_AGE_S = 5.0
+
 #: libvpx quantizer (0 best .. 63 worst) at JPEG_QUALITY_MAX. The encoder runs at a
 #: constant quantizer (qmin = qmax) so the picture quality is a setting, not a
 #: bitrate side effect. On bench/screen_x.py's photographic 1080p pan, 8 gave an

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lifeline.agent.encode.choose import MotionRun, choose_encoding, should_use_video
+from lifeline.agent.encode.choose import MotionRun, choose_encoding, link_too_slow_for_jpeg, should_use_video
 from lifeline.agent.encode.codecs import jpeg, png, vp8
 from lifeline.agent.encode.codecs.deflate import DeflateEncoder
 from lifeline.agent.encode.constants import (
@@ -61,6 +61,7 @@ from lifeline.agent.encode.plan import (
 )
 from lifeline.protocol.encodings import Encoding
 from lifeline.protocol.frames import FLAG_FULL, Rect, ScreenUpdate, build_frame
+from lifeline.protocol.messages import Motion
 
 __all__ = ["ScreenEncoder"]
 
@@ -115,6 +116,10 @@ class ScreenEncoder:
         #: The VP8 stream, once the viewer said it decodes VP8 (and PyAV is here).
         self._video: vp8.Vp8Encoder | None = None
         self._motion = MotionRun()
+        #: The technician's motion choice (``quality`` message); AUTO: the link decides.
+        self.motion_preference = Motion.AUTO
+        #: The last full-frame update went out as VP8: the next one continues its stream.
+        self._on_video = False
         #: Set by _plan: this update's full-frame image goes out as the next frame of this
         #: stream. Held apart from _video, which the viewer's messages may change meanwhile
         #: (handle_control runs on the event loop, next_update on the desktop thread).
@@ -149,7 +154,7 @@ class ScreenEncoder:
         update = ScreenUpdate(self._seq, self._wall_clock() * MS_PER_S, width, height, tuple(rects),
                               FLAG_FULL if full else 0)
         data = build_frame(update)
-        self.pacer.sent(self._seq, now)
+        self.pacer.sent(self._seq, now, len(data))
         self._remember(frame, full, ops)
         self._force_full = False
         self.last_update = {}
@@ -166,10 +171,12 @@ class ScreenEncoder:
         """Send the whole screen next (viewer asked, or it was replaced)."""
         self._force_full = True
 
-    def set_quality_hint(self, jpeg_quality: int | None = None, max_fps: int | None = None) -> None:
+    def set_quality_hint(self, jpeg_quality: int | None = None, max_fps: int | None = None,
+                         motion: str | None = None) -> None:
         """Apply a viewer's ``quality`` message; None means "adapt automatically"."""
         self.pacer.fixed_quality = jpeg_quality
         self.pacer.max_fps = max_fps
+        self.motion_preference = Motion.AUTO if motion is None else Motion(motion)
 
     def reset(self) -> None:
         """Start over for a new viewer: nothing in flight, next update full."""
@@ -187,7 +194,7 @@ class ScreenEncoder:
         if kind == "ack":
             self.ack(message["seq"])
         elif kind == "quality":
-            self.set_quality_hint(message.get("jpeg_quality"), message.get("max_fps"))
+            self.set_quality_hint(message.get("jpeg_quality"), message.get("max_fps"), message.get("motion"))
         elif kind == "refresh":
             self.request_refresh()
         elif kind == "encodings":
@@ -247,6 +254,7 @@ class ScreenEncoder:
             self._track(np.ones(cell_grid(height, width), dtype=bool), now)
             self._deflate.reset()  # the relay resumes a broken stream at a FULL update; so does DEFLATE
             self._motion.end()  # and VP8, with a key frame at the next run
+            self._on_video = False
             return [Op(OpKind.IMAGE, Box(0, 0, width, height))], True
         mask = dirty_cells(reference, frame, pending)
         timer.lap("dirty")
@@ -266,11 +274,7 @@ class ScreenEncoder:
             # Not cropped: at this ratio the changed pixels span nearly the screen, and the
             # crop's full-screen diff cost ~1.7 ms per update of a moving picture.
             whole = Op(OpKind.IMAGE, Box(0, 0, width, height))
-            run = self._motion.extend(now)
-            video = self._video
-            if video is not None and run == 1:
-                video.reset()  # a new run of motion starts with a key frame
-            self._video_due = video if should_use_video(run, video is not None) else None
+            self._video_due = self._video_for(self._motion.extend(now), height * width, now)
             return ([whole] if self._video_due else [*ops, whole]), False
         ops += rewrite_solid(cells_to_ops(mask, height, width), frame)
         timer.lap("solid")
@@ -279,6 +283,18 @@ class ScreenEncoder:
         ops = crop_to_changes(ops, reference, frame)
         timer.lap("crop")
         return ops, False
+
+    def _video_for(self, run: int, frame_px: int, now: float) -> vp8.Vp8Encoder | None:
+        """The VP8 stream this full-frame update goes out on, or None for JPEG (should_use_video)."""
+        video = self._video
+        slow_link = link_too_slow_for_jpeg(self.pacer.link.bytes_per_s(now), frame_px, self._on_video)
+        if video is None or not should_use_video(run, True, self.motion_preference, slow_link):
+            self._on_video = False
+            return None
+        if not self._on_video:
+            video.reset()  # every switch to VP8 (a new run, or the link turned slow) starts with a key frame
+        self._on_video = True
+        return video
 
     def _encode(self, ops: list[Op], frame: Frame, now: float) -> list[Rect]:
         if self._video_due is not None:

@@ -11,11 +11,18 @@ which includes the viewer's decode time. The smoothed RTT lowers JPEG quality
 linearly from JPEG_QUALITY_MAX at LAG_GOOD_MS to JPEG_QUALITY_MIN at
 MAX_LAG_COMPENSATION_MS, as Guacamole does with its processing-lag estimate.
 The VP8 quantizer follows the same quality on libvpx's scale.
+
+Acks also measure the link's delivery rate (``LinkRate``), which decides whether
+sustained motion is worth VP8's CPU (choose.link_too_slow_for_jpeg). Only periods
+when the link was the limit count: an update was waiting because the window was
+full. Then each ack's newly acknowledged bytes took the time since the previous ack
+(or since they were sent, if later) to get through. A stream whose encoder is the
+limit never fills the window and yields no samples, so it cannot pass for a slow link.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
 from lifeline.agent.encode.constants import (
     ACK_TIMEOUT_S,
@@ -25,14 +32,41 @@ from lifeline.agent.encode.constants import (
     MAX_LAG_COMPENSATION_MS,
     MAX_UNACKED_FRAMES,
     RTT_SMOOTHING,
+    VIDEO_LINK_SAMPLE_MAX_AGE_S,
     VIDEO_QUANTIZER_BEST,
     VIDEO_QUANTIZER_RESTART_STEPS,
     VIDEO_QUANTIZER_WORST,
 )
 
-__all__ = ["Pacer"]
+__all__ = ["LinkRate", "Pacer"]
 
 MS_PER_S = 1000.0
+
+
+class LinkRate:
+    """Delivery rate (bytes/s) of the screen stream over the link-limited periods of the last
+    VIDEO_LINK_SAMPLE_MAX_AGE_S; None when there were none (idle, encoder-bound, or fitting)."""
+
+    def __init__(self, max_age_s: float = VIDEO_LINK_SAMPLE_MAX_AGE_S) -> None:
+        self.max_age_s = max_age_s
+        #: (ack time, bytes delivered, seconds they took) per link-limited ack.
+        self._samples: deque[tuple[float, int, float]] = deque()
+
+    def add(self, now: float, size: int, seconds: float) -> None:
+        if seconds > 0:
+            self._samples.append((now, size, seconds))
+
+    def bytes_per_s(self, now: float) -> float | None:
+        """Bytes over seconds of the recent samples: a byte-weighted mean, so one tiny update
+        acknowledged quickly cannot outweigh the full frames around it."""
+        while self._samples and now - self._samples[0][0] > self.max_age_s:
+            self._samples.popleft()
+        if not self._samples:
+            return None
+        return sum(size for _, size, _ in self._samples) / sum(seconds for _, _, seconds in self._samples)
+
+    def clear(self) -> None:
+        self._samples.clear()
 
 
 class Pacer:
@@ -40,18 +74,23 @@ class Pacer:
 
     >>> pacer = Pacer()
     >>> if pacer.can_send(now):
-    ...     pacer.sent(seq, now)
+    ...     pacer.sent(seq, now, len(data))
     >>> pacer.acked(seq, later)         # on {"type": "ack", "seq": seq}
-    >>> pacer.jpeg_quality()
+    >>> pacer.jpeg_quality(), pacer.link.bytes_per_s(later)
     """
 
     def __init__(self, max_unacked: int = MAX_UNACKED_FRAMES) -> None:
         self.max_unacked = max_unacked
-        self._in_flight: OrderedDict[int, float] = OrderedDict()
+        #: seq -> (sent at, bytes), oldest first.
+        self._in_flight: OrderedDict[int, tuple[float, int]] = OrderedDict()
         self.rtt_ms: float | None = None
         self.max_fps: int | None = None
         self.fixed_quality: int | None = None
+        self.link = LinkRate()
         self._last_sent_at: float | None = None
+        self._last_acked_at: float | None = None
+        #: An update waited for the full window since the last ack: the link was the limit.
+        self._window_blocked = False
 
     @property
     def in_flight(self) -> int:
@@ -60,6 +99,7 @@ class Pacer:
     def can_send(self, now: float) -> bool:
         """True when the window has room and the viewer's fps cap allows a frame now."""
         if len(self._in_flight) >= self.max_unacked:
+            self._window_blocked = True
             return False
         if self.max_fps is not None and self._last_sent_at is not None:
             return now - self._last_sent_at >= 1.0 / self.max_fps
@@ -67,22 +107,30 @@ class Pacer:
 
     def expire(self, now: float) -> bool:
         """Forget updates unacked for ACK_TIMEOUT_S; True if any were (send a full frame next)."""
-        stale = [seq for seq, at in self._in_flight.items() if now - at > ACK_TIMEOUT_S]
+        stale = [seq for seq, (at, _) in self._in_flight.items() if now - at > ACK_TIMEOUT_S]
         for seq in stale:
             del self._in_flight[seq]
         return bool(stale)
 
-    def sent(self, seq: int, now: float) -> None:
-        self._in_flight[seq] = now
+    def sent(self, seq: int, now: float, size: int) -> None:
+        """Update ``seq`` of ``size`` bytes went out at ``now``."""
+        self._in_flight[seq] = (now, size)
         self._last_sent_at = now
 
     def acked(self, seq: int, now: float) -> float | None:
         """Record a cumulative ack; return the RTT sample in ms, or None for an unknown seq."""
-        sent_at = self._in_flight.get(seq)
-        if sent_at is None:
+        entry = self._in_flight.get(seq)
+        if entry is None:
             return None
-        for done in [s for s in self._in_flight if s <= seq]:
-            del self._in_flight[done]
+        sent_at = entry[0]
+        done = [s for s in self._in_flight if s <= seq]
+        first_sent_at = self._in_flight[done[0]][0]
+        delivered = sum(self._in_flight.pop(s)[1] for s in done)
+        if self._window_blocked:
+            began = first_sent_at if self._last_acked_at is None else max(first_sent_at, self._last_acked_at)
+            self.link.add(now, delivered, now - began)
+        self._window_blocked = False
+        self._last_acked_at = now
         sample = (now - sent_at) * MS_PER_S
         self.rtt_ms = sample if self.rtt_ms is None else self.rtt_ms + RTT_SMOOTHING * (sample - self.rtt_ms)
         return sample
@@ -114,4 +162,7 @@ class Pacer:
         """Forget everything in flight (new viewer, reconnect); keep the viewer's hints."""
         self._in_flight.clear()
         self._last_sent_at = None
+        self._last_acked_at = None
+        self._window_blocked = False
         self.rtt_ms = None
+        self.link.clear()

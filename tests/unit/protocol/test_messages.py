@@ -25,6 +25,7 @@ def test_builders_produce_messages_that_decode_to_themselves() -> None:
         messages.monitor_select(1),
         messages.quality_hint(jpeg_quality=50),
         messages.quality_hint(),
+        messages.quality_hint(motion=messages.Motion.VIDEO),
         messages.refresh(),
         messages.encodings([6]),
         messages.encodings([]),
@@ -84,3 +85,10 @@ def test_error_carries_the_field_for_clients() -> None:
 def test_oversized_clipboard_is_rejected() -> None:
     with pytest.raises(MessageError, match="longer than"):
         messages.clipboard("x" * (messages.MAX_CLIPBOARD_CHARS + 1))
+
+
+def test_quality_motion_is_one_of_the_technicians_choices() -> None:
+    assert messages.quality_hint(motion=messages.Motion.SHARP) == {"type": "quality", "motion": "sharp"}
+    assert decode_message('{"type": "quality", "motion": "auto"}')["motion"] == messages.Motion.AUTO
+    with pytest.raises(MessageError):
+        decode_message('{"type": "quality", "motion": "h264"}')

@@ -11,9 +11,15 @@ export const clipboard = (text) => ({ type: "clipboard", text });
 export const monitorSelect = (index) => ({ type: "monitor_select", index });
 export const refresh = () => ({ type: "refresh" });
 export const encodings = (ids) => ({ type: "encodings", encodings: ids });
-export function qualityHint({ jpegQuality, maxFps } = {}) {
+// Sustained full-screen motion (the "motion" field): the agent decides by the link's measured
+// rate (auto), never VP8 (sharp), or VP8 whatever the link (video). Twin of protocol Motion.
+export const MOTION_AUTO = "auto";
+export const MOTION_SHARP = "sharp";
+export const MOTION_VIDEO = "video";
+export function qualityHint({ jpegQuality, maxFps, motion } = {}) {
   const message = { type: "quality" };
   if (jpegQuality !== undefined) message.jpeg_quality = jpegQuality;
   if (maxFps !== undefined) message.max_fps = maxFps;
+  if (motion !== undefined && motion !== MOTION_AUTO) message.motion = motion;
   return message;
 }

@@ -14,6 +14,8 @@
 // this viewer's stream it sends "monitors"; the viewer answers with the ids it can decode,
 // and the agent replies with the ones it will use (none when it lacks PyAV). Should video
 // decoding fail anyway, the viewer withdraws VP8 and asks for a FULL update rather than stop.
+// Whether VP8 is used for motion is the agent's call by link speed unless setMotion() says
+// otherwise; quality hints are re-sent whenever the agent (re)starts the stream.
 // The remote pointer is drawn by cursor.js (`viewer.cursor.position` is the last one reported).
 
 import { CursorOverlay } from "./cursor.js";
@@ -48,6 +50,7 @@ export class Viewer extends EventTarget {
     this._chain = Promise.resolve();
     this._failed = null;
     this._videoWithdrawn = false;
+    this._qualityHints = null; // the last setQuality/setMotion hints, null: never set
     this._decoders = {
       [encodings.encodingFill]: new FillDecoder(),
       [encodings.encodingCopy]: new CopyDecoder(),
@@ -90,6 +93,7 @@ export class Viewer extends EventTarget {
         this.monitors = message.monitors;
         this._emit("monitors", message);
         this._extraEncodings.then((ids) => this._send(messages.encodings(ids)));
+        if (this._qualityHints) this._send(messages.qualityHint(this._qualityHints));
         break;
       case "encodings":
         this.agentEncodings = message.encodings;
@@ -134,7 +138,19 @@ export class Viewer extends EventTarget {
   }
 
   setQuality(hints) {
+    this._qualityHints = { ...hints };
     this._send(messages.qualityHint(hints));
+  }
+
+  // How sustained full-screen motion is sent: messages.MOTION_AUTO (the agent decides by the
+  // link), MOTION_SHARP (JPEG only) or MOTION_VIDEO (VP8; only if videoSupported() says so).
+  setMotion(motion) {
+    this.setQuality({ ...this._qualityHints, motion });
+  }
+
+  // Resolves true when this browser decodes VP8 (WebCodecs), so "Low bandwidth" can be offered.
+  videoSupported() {
+    return this._extraEncodings.then((ids) => ids.includes(encodings.encodingVP8));
   }
 
   destroy() {

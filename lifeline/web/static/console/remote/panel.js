@@ -1,12 +1,14 @@
 // The remote-desktop panel of a session workspace: Start remote control / Start desktop viewing,
-// the canvas (fit or 1:1, full screen), monitor switch, special keys, clipboard sync, screenshot,
-// and a live quality line (fps, frame age, bandwidth).
+// the canvas (fit or 1:1, full screen), monitor switch, special keys, motion (how full-screen motion
+// is sent: the agent decides by the link, sharp JPEG, or low-bandwidth VP8 video where the browser
+// decodes it), clipboard sync, screenshot, and a live quality line (fps, frame age, bandwidth).
 //
 // Buttons appear only when the relay says the technician's group allows them (state.allowed), so
 // hidden is also enforced: the relay drops whatever a view-only or unpermitted viewer sends anyway.
 
 import { h } from "/static/lib/api.js";
 import { Viewer } from "/static/viewer/viewer.js";
+import { MOTION_AUTO, MOTION_SHARP, MOTION_VIDEO } from "/static/viewer/messages.js";
 import { RelayConnection } from "/static/console/remote/connection.js";
 import { maySend, readLocal, remember, writeLocal } from "/static/console/remote/clipboard.js";
 import { SPECIAL_KEYS, chordMessages } from "/static/console/remote/keys.js";
@@ -22,6 +24,10 @@ export function remotePanel(lsid) {
   const monitorSelect = h("select", { "aria-label": "Monitor", hidden: true });
   const keysSelect = h("select", { "aria-label": "Special keys", dataset: { remoteKeys: "" } },
     h("option", { value: "" }, "Special keys…"), ...SPECIAL_KEYS.map((k, i) => h("option", { value: String(i) }, k.label)));
+  const videoOption = h("option", { value: MOTION_VIDEO, hidden: true, disabled: true }, "Motion: Low bandwidth (video)");
+  const motionSelect = h("select", { "aria-label": "Motion", dataset: { remoteMotion: "" } },
+    h("option", { value: MOTION_AUTO }, "Motion: Automatic"), h("option", { value: MOTION_SHARP }, "Motion: Sharp (JPEG)"),
+    videoOption);
   const clipText = h("textarea", { rows: 2, placeholder: "Clipboard", dataset: { remoteClipboard: "" } });
   const button = (label, name, onclick) => h("button", { type: "button", class: "tc-button", dataset: { action: name }, onclick }, label);
 
@@ -41,7 +47,8 @@ export function remotePanel(lsid) {
   const full = button("Full screen", "remote-fullscreen", () => screen.requestFullscreen?.());
   const shot = button("Screenshot", "remote-screenshot", () => conn.sendJSON({ type: "screenshot_request" }));
   const sendClip = button("Send clipboard", "remote-clipboard-send", () => pushClipboard(clipText.value));
-  const controls = h("div", { class: "tc-remote-controls" }, scale, full, monitorSelect, keysSelect, shot, clipText, sendClip);
+  const controls = h("div", { class: "tc-remote-controls" }, scale, full, monitorSelect, keysSelect, motionSelect, shot,
+    clipText, sendClip);
   const root = h("section", { class: "tc-remote", dataset: { remotePanel: lsid } },
     h("div", { class: "tc-remote-bar" }, startControl, startView, stop, quality), status, controls, screen);
 
@@ -51,10 +58,14 @@ export function remotePanel(lsid) {
     if (chord && relay.mode === "control") for (const m of chordMessages(chord.codes)) conn.sendJSON(m);
   };
   monitorSelect.onchange = () => viewer && viewer.selectMonitor(Number(monitorSelect.value));
+  motionSelect.onchange = () => viewer && viewer.setMotion(motionSelect.value);
 
   function makeViewer() {
     if (viewer) viewer.destroy();
     viewer = new Viewer(canvas, { send: (text) => conn.send(text), viewOnly: relay.mode !== "control" });
+    // The choice outlives a restarted stream: the new viewer re-sends it when the agent starts.
+    if (motionSelect.value !== MOTION_AUTO) viewer.setMotion(motionSelect.value);
+    viewer.videoSupported().then((supported) => { videoOption.hidden = videoOption.disabled = !supported; });
     viewer.addEventListener("monitors", (e) => {
       monitorSelect.replaceChildren(...e.detail.monitors.map((m) =>
         h("option", { value: String(m.index), selected: m.index === e.detail.selected }, `Monitor ${m.index + 1} (${m.width}×${m.height})`)));
