@@ -535,6 +535,22 @@ def test_sustained_motion_is_negotiated_sent_as_vp8_and_shown(page: Page, motion
     assert np.array_equal(canvas()[..., :3], frame[..., :3])
 
 
+def test_the_motion_choice_is_sent_again_when_the_agent_restarts_the_stream(page: Page) -> None:
+    """The agent's encoder starts over with each stream (new viewer, reconnect): the viewer repeats
+    its last quality hints after every ``monitors``, so Sharp or Low bandwidth stays chosen."""
+    monitor = {"index": 0, "x": 0, "y": 0, "width": 64, "height": 32, "primary": True}
+    page.evaluate("(m) => window.lifeline.motion(m)", str(Motion.SHARP))
+    page.evaluate("(m) => window.lifeline.message(m)", messages.monitor_list([monitor], 0))
+    want = messages.quality_hint(motion=Motion.SHARP)
+    sent: list[dict[str, object]] = []
+
+    def hinted_again() -> bool:
+        sent.extend(decode_message(t) for t in page.evaluate("window.lifeline.take()"))
+        return sent.count(want) == 2 and any(m["type"] == "encodings" for m in sent)
+
+    poll(hinted_again, "the viewer's hints sent again after monitors")
+
+
 def test_a_vp8_stream_that_fails_to_decode_falls_back_to_the_baseline(page: Page) -> None:
     """WebCodecs rejects a corrupt key frame: the viewer withdraws VP8, asks for a FULL update and
     acknowledges, instead of stopping; VP8 rects still in flight paint nothing."""

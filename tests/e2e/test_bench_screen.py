@@ -45,6 +45,7 @@ def test_short_bench_prints_the_comparison_table() -> None:
     rows = {line.split("  ")[0].strip(): line for line in out.splitlines()}
     for label in ("update latency p50", "typing", "scrolling", "full-screen change",
                   "video (full-screen, in place)", "video picture quality (PSNR)", "video fps (1080p)",
-                  "full-screen fps (1080p)", "agent CPU, full screen", "idle agent RSS, viewer on"):
+                  "full-screen fps (1080p)", "agent CPU, full screen", "idle agent RSS, viewer on",
+                  "video, ours low-bandwidth mode (VP8)"):
         assert label in rows, f"row {label!r} missing:\n{out}"
         assert "no data" not in rows[label], out

@@ -29,6 +29,7 @@ for _tool in ("Xvfb", "xterm", "chromium", "xdotool", "twm", "xwininfo"):
 from playwright.sync_api import Browser, Page  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
+from bench.screen_x import VideoAnimator  # noqa: E402
 from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
 from lifeline.agent.appearance.x11_root import PLAIN_RGB  # noqa: E402
 from lifeline.agent.capture.base import Monitor  # noqa: E402
@@ -56,6 +57,8 @@ from tests.support.sessions import Tech, enter_pin, session_seed, technician, wa
 
 #: A wallpaper colour no X client here draws, and a root pixel no window covers.
 WALLPAPER_RGB = (200, 40, 160)
+#: Repaints per second of the full-screen video played to check the Motion menu.
+VIDEO_HZ = 30
 BARE_ROOT = (SCREEN_W - 5, SCREEN_H - 5)
 #: twm exits at start when its default fonts are missing ("unable to open fontset \"variable\"": the
 #: alias is not on every machine), so name "fixed", which every X server has.
@@ -214,6 +217,7 @@ def test_pin_join_consent_typing_drag_clipboard_and_revoke(
             page.mouse.up()
             wait_for(lambda: _moved(xdisplay, (x0, y0), (200, 150)), "window dragged by about (200, 150)")
         _special_keys_reach_the_desktop(page, lsid, xdisplay)
+        _low_bandwidth_motion_sends_video(page, lsid, xdisplay)
 
         with contextlib.closing(relay_socket(tech, lsid)) as ws:  # a second viewer, already allowed
             ws.send(json.dumps({"type": "start", "mode": "control"}))
@@ -297,6 +301,25 @@ def _special_keys_reach_the_desktop(page: Page, lsid: str, display: str) -> None
             raise AssertionError(f"{exc}; the window got {logger.events}") from None
     finally:
         logger.close()
+
+
+def _low_bandwidth_motion_sends_video(page: Page, lsid: str, display: str) -> None:
+    """Motion: Low bandwidth in the toolbar makes the agent send a playing video as VP8 (the quality
+    line says "video"); back at Automatic, this loopback link carries JPEG and the video stops."""
+    menu = page.locator(f"{panel(page, lsid)} [data-remote-motion]")
+    quality = page.locator(f"{panel(page, lsid)} [data-remote-quality]")
+    assert menu.input_value() == "auto"
+    with VideoAnimator(display, SCREEN_W, SCREEN_H, VIDEO_HZ) as film:
+        film.show()
+        film.start()
+        try:
+            menu.select_option("video")
+            wait_for(lambda: (quality.text_content() or "").endswith(" · video"), "VP8 drawn after Low bandwidth")
+            menu.select_option("auto")
+            wait_for(lambda: "video" not in (quality.text_content() or ""), "JPEG again after Automatic")
+        finally:
+            film.stop()
+            film.hide()
 
 
 def send_typing(ws, text: str) -> None:  # type: ignore[no-untyped-def]

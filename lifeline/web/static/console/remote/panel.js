@@ -1,7 +1,8 @@
 // The remote-desktop panel of a session workspace: Start remote control / Start desktop viewing,
 // the canvas (fit or 1:1, full screen), monitor switch, special keys, motion (how full-screen motion
 // is sent: the agent decides by the link, sharp JPEG, or low-bandwidth VP8 video where the browser
-// decodes it), clipboard sync, screenshot, and a live quality line (fps, frame age, bandwidth).
+// decodes it), clipboard sync, screenshot, and a live quality line (fps, frame age, bandwidth, and
+// "video" while the agent sends VP8).
 //
 // Buttons appear only when the relay says the technician's group allows them (state.allowed), so
 // hidden is also enforced: the relay drops whatever a view-only or unpermitted viewer sends anyway.
@@ -9,6 +10,7 @@
 import { h } from "/static/lib/api.js";
 import { Viewer } from "/static/viewer/viewer.js";
 import { MOTION_AUTO, MOTION_SHARP, MOTION_VIDEO } from "/static/viewer/messages.js";
+import { encodingVP8 } from "/static/viewer/encodings.js";
 import { RelayConnection } from "/static/console/remote/connection.js";
 import { maySend, readLocal, remember, writeLocal } from "/static/console/remote/clipboard.js";
 import { SPECIAL_KEYS, chordMessages } from "/static/console/remote/keys.js";
@@ -35,6 +37,7 @@ export function remotePanel(lsid) {
   let viewer = null;
   let relay = { agent_online: false, consent: {}, allowed: {}, clipboard_mode: "universal" };
   let lastClipboard = null;
+  let onVideo = false; // the last drawn update was VP8
 
   const startControl = button("Start remote control", "remote-control", () => conn.sendJSON({ type: "start", mode: "control" }));
   const startView = button("Start desktop viewing", "remote-view", () => conn.sendJSON({ type: "start", mode: "view" }));
@@ -65,6 +68,7 @@ export function remotePanel(lsid) {
     viewer = new Viewer(canvas, { send: (text) => conn.send(text), viewOnly: relay.mode !== "control" });
     // The choice outlives a restarted stream: the new viewer re-sends it when the agent starts.
     if (motionSelect.value !== MOTION_AUTO) viewer.setMotion(motionSelect.value);
+    viewer.addEventListener("update", (e) => { onVideo = e.detail.rects.some((r) => r.encoding === encodingVP8); });
     viewer.videoSupported().then((supported) => { videoOption.hidden = videoOption.disabled = !supported; });
     viewer.addEventListener("monitors", (e) => {
       monitorSelect.replaceChildren(...e.detail.monitors.map((m) =>
@@ -146,7 +150,8 @@ export function remotePanel(lsid) {
   const statsTimer = setInterval(() => {
     if (!viewer || screen.hidden) { quality.textContent = ""; return; }
     const s = viewer.stats.snapshot();
-    quality.textContent = `${s.fps.toFixed(0)} fps · ${Math.max(0, s.ageMs).toFixed(0)} ms · ${s.kbitPerSecond.toFixed(0)} kbit/s`;
+    quality.textContent = `${s.fps.toFixed(0)} fps · ${Math.max(0, s.ageMs).toFixed(0)} ms · ${s.kbitPerSecond.toFixed(0)} kbit/s`
+      + (onVideo ? " · video" : "");
   }, STATS_EVERY_MS);
   const clipTimer = setInterval(async () => {
     if (document.activeElement === canvas) pushClipboard(await readLocal());
