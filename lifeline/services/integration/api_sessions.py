@@ -38,6 +38,7 @@ from lifeline.services.sessions.lifecycle import do_close, do_transfer, start_fo
 from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event
 from lifeline.services.sessions.schedule import plan_first_deadline
 from lifeline.store.api_accounts import ApiAccount
+from lifeline.store.core_insert import insert_object
 from lifeline.store.org import User
 from lifeline.store.sessions import SessionParticipant, SupportSession
 
@@ -104,7 +105,7 @@ async def do_generate_session_key(
     on the PIN page; `/api/start_session` and `create_virtual_customer` turn the key into that link
     (`short_keys`). The session reads its queue's settings (channel, else group: `session_owner`) once.
 
-    This is the Command API's hot path (docs/performance.md): one settings read, then only INSERTs. The
+    This is the Command API's hot path (docs/performance.md): one settings read, then only (Core) INSERTs. The
     session is new in this transaction, so its attributes, participants and jobs need no look-up.
     """
     owner, owner_id = session_owner(queue.channel_id, queue.group_id)
@@ -125,8 +126,7 @@ async def do_generate_session_key(
         tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
         code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
     )
-    db.add(s)
-    await db.flush()
+    await insert_object(db, s)
     short_key = await short_keys.add_live_key(db, {
         "session_id": s.id, "link_token": token, "url_hostname": url_hostname, "priority": priority,
         "account_id": account.id, "created_at": now, "expires_at": expires_at})

@@ -22,6 +22,7 @@ from lifeline.bus import Bus
 from lifeline.errors import Conflict
 from lifeline.protocol.session_events import STORED_EVENT_MODELS
 from lifeline.services.events import publish_on_commit
+from lifeline.store.core_insert import insert_object
 from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSession
 
 STALE_MESSAGE = "The session changed while you were acting on it; reload it and try again."
@@ -132,7 +133,7 @@ async def record_event(
     with_summary: bool = False,
     participants: list[int] | None = None,
 ) -> SessionEvent:
-    """Append one history row and queue its typed event for publication after commit.
+    """Append one history row (a Core INSERT: `insert_object`) and queue its event to publish after commit.
 
     `participants` is the session's current participant ids when the caller knows them (a session
     created in this transaction has none), which saves reading them.
@@ -146,9 +147,8 @@ async def record_event(
         previous_technician_id=s.previous_technician_id, tech_group_id=s.tech_group_id,
         channel_id=s.channel_id, data=body,
     )
-    db.add(row)
     with translate_conflicts():
-        await db.flush()
+        await insert_object(db, row)
     event = wire_event(row, s.lsid)
     STORED_EVENT_MODELS[(type, op)].model_validate(event)  # a malformed event is a bug: fail before commit
     route = route_of(row, await participant_user_ids(db, s.id) if participants is None else participants)

@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Integer, String
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from lifeline.store.engine import Database
@@ -20,6 +22,18 @@ class Item(_Base):
     __tablename__ = "items"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(16), unique=True)
+
+
+class VersionedItem(_Base):
+    """Column defaults (scalar and callable) and a version counter, like `SupportSession`."""
+
+    __tablename__ = "versioned_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(16), unique=True)
+    note: Mapped[str] = mapped_column(String(16), default="")
+    tags: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 @pytest.fixture
