@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Insert, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 
 from lifeline.store.base import Base
 
@@ -57,11 +57,16 @@ async def insert_object(db: AsyncSession, obj: Base) -> None:
 
     Pending objects are flushed first, as the ORM's own flush would, so statement order is unchanged.
     Errors are the database's (`IntegrityError`), as from a flush. Only for single-column primary keys.
+    The steps run in one `run_sync` (one greenlet switch instead of one per awaited session call).
     """
+    await db.run_sync(_insert_object, obj)
+
+
+def _insert_object(db: Session, obj: Base) -> None:
     mapper = inspect(type(obj))
     values = _fill_defaults(obj, mapper)
-    await db.flush()
-    result = await db.execute(_insert(mapper), values)
+    db.flush()
+    result = db.execute(_insert(mapper), values)
     (key_column,) = mapper.primary_key
     if key_column.key not in values:
         setattr(obj, mapper.get_property_by_column(key_column).key, result.inserted_primary_key[0])

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.store.base import Base
 
@@ -33,9 +34,14 @@ async def insert_if_missing(db: AsyncSession, model: type[Base], key: str, value
     True when the row was inserted, so a caller drawing random unique values can draw again in one statement
     per attempt instead of a look-up and an insert (and no race between them).
     """
+    return await db.run_sync(_insert_if_missing, model, key, values)
+
+
+def _insert_if_missing(db: Session, model: type[Base], key: str, values: dict[str, Any]) -> bool:
     # On the session's connection, as Core: the session would run a bare ORM insert with its values
     # as an ORM bulk insert, whose result has no row count. Pending objects go first, as autoflush would.
-    await db.flush()
-    connection = await db.connection()
-    result = await connection.execute(_statement(connection.dialect.name, model, key), values)
+    # One `run_sync` for the three steps: one greenlet switch instead of three.
+    db.flush()
+    connection = db.connection()
+    result = connection.execute(_statement(connection.dialect.name, model, key), values)
     return bool(result.rowcount)
