@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from Xlib.protocol.display import Display as XlibConnection
+
 from tests.support.sessions import wait_for
 from tests.support.xi2 import SecondSeat
 
@@ -29,6 +31,7 @@ def xvfb(width: int = SCREEN_W, height: int = SCREEN_H, *options: str) -> Iterat
     ``options`` go to Xvfb as they are (e.g. ``"-extension", "XFIXES"`` to run without XFIXES).
     """
     read_fd, write_fd = os.pipe()
+    codes = _xlib_event_codes()
     proc = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset",
          *options],
@@ -42,6 +45,26 @@ def xvfb(width: int = SCREEN_W, height: int = SCREEN_H, *options: str) -> Iterat
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        _restore_xlib_event_codes(codes)
+
+
+#: python-xlib keeps ONE table of event codes for every connection of a process (the class attribute
+#: ``Xlib.protocol.display.Display.event_classes``), and each connection writes its extensions' codes into it. X servers
+#: with other extensions (``-extension XFIXES``) number events differently, so after a test on such a
+#: server the next connection to a normal one failed ("'type' object does not support item assignment"
+#: in RANDR's init). An agent talks to one X server, so only a test process meets this: each Xvfb puts
+#: the table back as it found it when it stops.
+XlibEventCodes = dict[int, object]
+
+
+def _xlib_event_codes() -> XlibEventCodes:
+    return {code: dict(entry) if isinstance(entry, dict) else entry
+            for code, entry in XlibConnection.event_classes.items()}
+
+
+def _restore_xlib_event_codes(codes: XlibEventCodes) -> None:
+    XlibConnection.event_classes.clear()
+    XlibConnection.event_classes.update(codes)
 
 
 @contextmanager
