@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ServerProcess, base_env, fresh_database, migrate, start_server
+from tests.support.servers import ServerProcess, running_server
 
 ARTIFACTS_DIR = Path(__file__).parent.parent / "test-artifacts"
 
@@ -20,26 +20,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def server(backend: str, tmp_path: Path) -> Iterator[ServerProcess]:
     """A migrated, seeded (master administrator only) server on the parametrised backend."""
-    with fresh_database(backend, tmp_path) as database_url:
-        env = base_env(database_url, tmp_path / "var")
-        migrate(env)
-        proc = start_server(env, tmp_path / "server.log")
-        try:
-            yield proc
-        finally:
-            proc.stop()
+    with running_server(backend, tmp_path) as proc:
+        yield proc
 
 
 @pytest.fixture
 def sqlite_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    with fresh_database("sqlite", tmp_path) as database_url:
-        env = base_env(database_url, tmp_path / "var")
-        migrate(env)
-        proc = start_server(env, tmp_path / "server.log")
-        try:
-            yield proc
-        finally:
-            proc.stop()
+    with running_server("sqlite", tmp_path) as proc:
+        yield proc
 
 
 @pytest.fixture(scope="session")

@@ -16,19 +16,13 @@ from websockets.exceptions import ConnectionClosed
 from tests.integration.test_api_realtime import open_nw, read, sessions_of, start, until
 from tests.support.accounts import create_tech_group
 from tests.support.api_client import command, create_api_account, token_for
-from tests.support.servers import ServerProcess, base_env, fresh_database, migrate, start_server
+from tests.support.servers import ServerProcess, running_server
 
 
 @pytest.fixture
 def one_integration_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    with fresh_database("sqlite", tmp_path) as database_url:
-        env = base_env(database_url, tmp_path / "var", LIFELINE_REALTIME_MAX_INTEGRATIONS="1")
-        migrate(env)
-        server = start_server(env, tmp_path / "server.log")
-        try:
-            yield server
-        finally:
-            server.stop()
+    with running_server("sqlite", tmp_path, LIFELINE_REALTIME_MAX_INTEGRATIONS="1") as server:
+        yield server
 
 
 def test_a_refused_subscription_is_only_refused_and_the_subscribed_one_still_streams(
