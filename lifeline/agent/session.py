@@ -221,7 +221,10 @@ class AgentSession:
         if stream is None or not stream.active or not self.consent.covers(stream.mode):
             return
         if stream.encoder.handle_control(message):
-            self._capture_clock.poke()  # an ack may reopen the window over pending damage
+            if kind == "ack":  # it may reopen the window over changes that wait for it
+                self._capture_clock.window_opened(stream.encoder.waiting)
+            else:
+                self._capture_clock.poke()
             if kind == "encodings":  # answer with what this viewer will get (docs/protocol.md)
                 answer = messages.encodings(stream.encoder.offered_encodings())
                 await self._send(relay.build("to_viewer", viewer=viewer, message=answer))
@@ -325,7 +328,7 @@ class AgentSession:
             polling = bool(self.streams) and desktop is not None and desktop.polled
             polled = clock.poll_due(started, polling=polling, watching=bool(streams))
             if streams:
-                run, damage = clock.due(started)
+                run, damage = clock.due(started, lambda: any(s.encoder.may_send() for s in streams))
                 frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
                 for viewer, frame in frames:
                     await self._send_bytes(relay.address_frame(viewer, frame))

@@ -15,6 +15,15 @@ clipboard change (X11 reports these as events), so the next poll has news.
 A still desktop with a viewer connected therefore wakes the loop once a
 second (an encoder tick without any grab, see ENCODER_TICK_S), and grabs the
 whole screen every SAFETY_REFRESH_S.
+
+Nothing is grabbed while no encoder may send (every viewer's ack window is
+full): the damage stays in the region, drawing no longer wakes the loop, and
+the ack that reopens a window does (``window_opened``). Grabbing and diffing
+each repaint of a 60 Hz full-screen animation that the encoders then
+dropped cost ~4 ms of CPU per update sent when the viewer acked slowly
+(bench/screen_cpu.py, ``--ack-ms 70``). An ack that opens a window over no
+waiting change wakes nothing: while typing, each keystroke's ack used to
+cost a loop pass that found nothing to send.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 from lifeline.agent.capture.base import CaptureError
 from lifeline.agent.capture.damage import Area, DamageRegion, DamageTracker
@@ -85,6 +95,8 @@ class CaptureClock:
         self._last_capture = float("-inf")
         self._last_encode = float("-inf")
         self._news = False
+        #: Something is due but no encoder may send: wait for an ack, not for drawing.
+        self._held = False
         self._tracker: DamageTracker | None = None
         try:
             self._tracker = DamageTracker(display_name, self._damaged)
@@ -95,25 +107,36 @@ class CaptureClock:
     def change_driven(self) -> bool:
         return self._tracker is not None
 
-    def due(self, now: float) -> tuple[bool, list[Area] | None]:
+    def due(self, now: float, ready: Callable[[], bool] = lambda: True) -> tuple[bool, list[Area] | None]:
         """(whether to encode now, the damaged areas; None: grab and diff everything).
 
         Everything is due without DAMAGE and every SAFETY_REFRESH_S with it;
         otherwise when something was damaged, the loop was poked, or the
         encoders have not run for ENCODER_TICK_S (then with no areas: no grab).
+        ``ready``: asked only when something is due; False (no encoder may send
+        now) keeps the damage for later and holds the loop until ``window_opened``.
         """
         poked, self._poked = self._poked, False
-        if self._tracker is None or now - self._last_full >= SAFETY_REFRESH_S:
-            self._last_full = self._last_capture = self._last_encode = now
+        full = self._tracker is None or now - self._last_full >= SAFETY_REFRESH_S
+        if not (full or self._region or poked or now - self._last_encode >= ENCODER_TICK_S):
+            return False, []
+        self._held = not ready()
+        if self._held:
+            return False, []
+        self._last_encode = now
+        if full:
+            self._last_full = self._last_capture = now
             self._region.take()
             return True, None
         areas = self._region.take()
         if areas:
             self._last_capture = now
-        run = bool(areas) or poked or now - self._last_encode >= ENCODER_TICK_S
-        if run:
-            self._last_encode = now
-        return run, areas
+        return True, areas
+
+    @property
+    def held(self) -> bool:
+        """True while something is due that no encoder may send yet (see ``due``)."""
+        return self._held
 
     def poll_due(self, now: float, *, polling: bool, watching: bool) -> bool:
         """True at most every POLL_S: time to poll the pointer, cursor, clipboard and customer input.
@@ -137,9 +160,19 @@ class CaptureClock:
         self._region.take()
 
     def poke(self) -> None:
-        """Run the loop now (an ack reopened the window, a viewer asked for a refresh or joined)."""
+        """Run the loop now (a viewer asked for a refresh, joined, or changed its settings)."""
         self._poked = True
+        self._held = False
         self._event.set()
+
+    def window_opened(self, waiting: bool) -> None:
+        """An ack may have reopened a viewer's window: run the loop if a change waits for it.
+
+        ``waiting``: that viewer's encoder holds changes it has not sent. Otherwise
+        only a held loop (damage kept while every window was full) has work.
+        """
+        if waiting or self._held:
+            self.poke()
 
     def notify(self) -> None:
         """Thread-safe: a backend has news for the next poll (the pointer moved, the cursor or clipboard changed).
@@ -158,7 +191,11 @@ class CaptureClock:
         if watching:
             poll_interval = POLL_S if self._news else HOUSEKEEPING_S
             deadlines.append(self._last_poll + poll_interval)
-            if self._tracker is None:
+            if self._held:
+                # An ack wakes the loop; this only re-checks for acks that never come
+                # (the encoder's ACK_TIMEOUT_S reopens the window then).
+                deadlines.append(now + ENCODER_TICK_S)
+            elif self._tracker is None:
                 deadlines.append(self._last_full + POLL_S)
             else:
                 deadlines += [self._last_full + SAFETY_REFRESH_S, self._last_encode + ENCODER_TICK_S]
@@ -184,4 +221,9 @@ class CaptureClock:
     def _damaged(self, areas: list[Area]) -> None:
         """The tracker's callback, on its thread."""
         self._region.add(areas)
-        self._loop.call_soon_threadsafe(self._event.set)
+        self._loop.call_soon_threadsafe(self._wake_for_damage)
+
+    def _wake_for_damage(self) -> None:
+        """Drawing wakes the loop unless it is held (no encoder could send it now)."""
+        if not self._held:
+            self._event.set()

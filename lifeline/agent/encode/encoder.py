@@ -137,10 +137,7 @@ class ScreenEncoder:
         """
         self._note_damage(damage)
         now = self._clock()
-        if self.pacer.expire(now):
-            log.info("screen acks timed out; next update is a full frame")
-            self._force_full = True
-        if not self.pacer.can_send(now):
+        if not self.may_send(now):
             return None
         height, width = frame.shape[:2]
         timer = _Timer(self._clock)
@@ -163,6 +160,24 @@ class ScreenEncoder:
             self.last_update[name] = self.last_update.get(name, 0) + 1
         log.debug("update seq=%d rects=%s bytes=%d", self._seq, self.last_update, len(data))
         return data
+
+    def may_send(self, now: float | None = None) -> bool:
+        """True when an update may go out now (the ack window has room, the fps cap allows).
+
+        The capture loop asks before it grabs: a frame grabbed while the window is
+        full would only be dropped. Updates unacked for ACK_TIMEOUT_S are forgotten
+        first (the next update is then FULL).
+        """
+        now = self._clock() if now is None else now
+        if self.pacer.expire(now):
+            log.info("screen acks timed out; next update is a full frame")
+            self._force_full = True
+        return self.pacer.can_send(now)
+
+    @property
+    def waiting(self) -> bool:
+        """True when changes were noted (damage, a refresh) that no update has carried yet."""
+        return self._pending is None or bool(self._pending) or self._force_full
 
     def ack(self, seq: int) -> None:
         self.pacer.acked(seq, self._clock())

@@ -128,3 +128,39 @@ def test_polls_follow_news_when_watching_every_tick_when_polling_and_never_for_n
         clock._tracker = None
 
     asyncio.run(scenario())
+
+
+def test_clock_keeps_damage_while_no_encoder_may_send_and_an_ack_over_it_wakes_the_loop() -> None:
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        clock.due(0.0)
+        clock.poll_due(0.0, polling=False, watching=True)
+        asked: list[float] = []
+
+        def full_window() -> bool:
+            asked.append(0.0)
+            return False
+
+        assert clock.due(0.1, full_window) == (False, []) and not asked  # nothing due: not even asked
+        clock._damaged([(1, 2, 3, 4)])
+        await asyncio.sleep(0)
+        clock._event.clear()
+        assert clock.due(0.2, full_window) == (False, []) and clock.held  # nothing grabbed, damage kept
+        clock._damaged([(5, 5, 1, 1)])
+        await asyncio.sleep(0)  # drawing does not wake a held loop
+        assert not clock._event.is_set()
+        assert clock.poll_due(2.0, polling=False, watching=True)
+        # The encoders' tick is overdue, but a held loop sleeps: only a re-check for acks that never come.
+        assert clock.timeout(2.0, polling=False, watching=True) == ENCODER_TICK_S
+        clock.window_opened(waiting=False)  # the ack that reopens the window
+        assert clock._event.is_set() and not clock.held
+        assert clock.due(0.3) == (True, [(1, 2, 3, 4), (5, 5, 1, 1)])
+        clock._event.clear()
+        clock.window_opened(waiting=False)  # an ack with nothing waiting: no wake-up
+        assert not clock._event.is_set()
+        clock.window_opened(waiting=True)  # the encoder holds changes it could not send
+        assert clock._event.is_set()
+        clock._tracker = None
+
+    asyncio.run(scenario())
