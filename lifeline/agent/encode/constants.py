@@ -81,16 +81,19 @@ PAN_CANDIDATES_PER_AXIS = 2
 #: let noisy minima at tiny overlaps (~-420 px) crowd out the true seed.
 PAN_MAX_SHIFT_PX = 256
 
-#: Consecutive updates (count) in which the 2-D search found nothing before it
-#: backs off: on a playing video (bench/screen_x.py's VideoAnimator) it fails
-#: every frame at ~7 ms for 1080p. Three: a pan's occasional miss (a frame
-#: grabbed as the picture jumped) must not stop the search for 8 updates.
-PAN_MISSES_BEFORE_BACKOFF = 3
+#: Consecutive updates (count) that change most of the screen in which neither
+#: move search found anything before both back off: on a playing video
+#: (bench/screen_x.py's VideoAnimator) the 2-D search fails every frame at
+#: ~7 ms for 1080p and the scroll search at ~1.5 ms. Three: a pan's
+#: occasional miss (a frame grabbed as the picture jumped) must not stop the
+#: search for 8 updates.
+MOVE_MISSES_BEFORE_BACKOFF = 3
 
-#: Once backed off, the 2-D search runs on every PAN_PROBE_INTERVAL-th update
-#: only (count): ~1 ms per video frame on average, and a pan or drag that
-#: starts during or after the video is picked up within ~0.25 s at 30 fps.
-PAN_PROBE_INTERVAL = 8
+#: Once backed off, the move searches run on every MOVE_PROBE_INTERVAL-th such
+#: update only (count): ~1 ms per video frame on average, and a pan, drag or
+#: scroll that starts during or after the video is picked up within ~0.25 s
+#: at 30 fps.
+MOVE_PROBE_INTERVAL = 8
 
 #: Most alternations (count) of a whole-columns dy and a whole-rows dx from one
 #: seed (pans._converge): two found all of 60 random shifts (up to 255 px) of
@@ -157,6 +160,13 @@ COLOUR_SAMPLE_STRIDE_PX = 4
 #: thousands of colours in a photo, far above PNG_MAX_COLOURS, and regions up
 #: to 512x512 keep the 1-in-16 sample.
 COLOUR_SAMPLE_MAX_PX = 16_384
+
+#: Stride (samples, both axes) of a first, sparser look at the colour-count
+#: sample: when it alone shows more colours than any codec rule tells apart
+#: (PNG_MAX_COLOURS, PALETTE_MAX_COLOURS), the full count cannot change a
+#: decision and is skipped. A photographic 1080p frame's 16 K-sample count took
+#: ~1.3 ms of each video update (bench/screen_cpu.py); its 1 K-sample probe ~0.1 ms.
+COLOUR_PROBE_STRIDE = 4
 
 #: Weight (0..1) of the newest interval in a cell's change-rate average: 0.5
 #: reacts within two updates when a video starts or stops.

@@ -34,8 +34,8 @@ from lifeline.agent.encode.constants import (
     COPY_MIN_HEIGHT_PX,
     COPY_MIN_VOTES,
     FULL_FRAME_DIRTY_RATIO,
-    PAN_MISSES_BEFORE_BACKOFF,
-    PAN_PROBE_INTERVAL,
+    MOVE_MISSES_BEFORE_BACKOFF,
+    MOVE_PROBE_INTERVAL,
 )
 from lifeline.agent.encode.passes.pans import find_pan
 from lifeline.agent.encode.plan import (
@@ -61,21 +61,25 @@ class CopySearch:
 
     Motion persists: while a picture pans, the scroll search (row hashes of
     both frames, ~2 ms for 1080p) fails on every update before the 2-D search
-    succeeds; while a terminal scrolls, the 2-D search is never needed.
+    succeeds; while a terminal scrolls, the 2-D search is never needed. The
+    last 2-D move is also the 2-D search's first guess (find_pan's
+    ``predicted``).
 
     Change that is not a move persists too: on a playing video the 2-D search
     fails every frame at ~7 ms for 1080p (every seed is tried), as much as
-    VP8 takes to encode it. After PAN_MISSES_BEFORE_BACKOFF misses in a row
-    on updates that change most of the screen (more than
-    FULL_FRAME_DIRTY_RATIO of the cells) it runs on such updates only every
-    PAN_PROBE_INTERVAL-th time until it finds a move. Smaller updates are
-    always searched and never counted: a scrolling terminal's text updates
-    miss often, and must not delay a pan that starts next.
+    VP8 takes to encode it, and the scroll search at ~1.5 ms. After
+    MOVE_MISSES_BEFORE_BACKOFF updates in a row that change most of the
+    screen (more than FULL_FRAME_DIRTY_RATIO of the cells) with no move
+    found, such updates are searched only every MOVE_PROBE_INTERVAL-th time
+    until a move is found. Smaller updates are always searched and never
+    counted: a scrolling terminal's text updates miss often, and must not
+    delay a pan that starts next.
     """
 
     def __init__(self) -> None:
         self._pan_first = False
-        self._pan_misses = 0
+        self._last_pan: tuple[int, int] | None = None
+        self._misses = 0
         self._large_updates = 0
         self._hashes = RowHashes()
 
@@ -85,24 +89,27 @@ class CopySearch:
         large = float(mask.mean()) > FULL_FRAME_DIRTY_RATIO
         if large:
             self._large_updates += 1
+            if not self._search_due():
+                return None
+        op = None
         scroll_first = not self._pan_first
         for vertical in (scroll_first, not scroll_first):
             if vertical:
                 op = find_scroll(reference, frame, mask, self._hashes)
-            elif not large or self._pan_due():
-                op = find_pan(reference, frame, mask)
-                if large or op is not None:
-                    self._pan_misses = 0 if op is not None else self._pan_misses + 1
             else:
-                continue
+                op = find_pan(reference, frame, mask, self._last_pan)
             if op is not None:
-                assert op.src is not None
-                self._pan_first = op.src[0] != op.box.x
-                return op
-        return None
+                break
+        if large or op is not None:
+            self._misses = 0 if op is not None else self._misses + 1
+        if op is not None:
+            assert op.src is not None
+            self._pan_first = op.src[0] != op.box.x
+            self._last_pan = (op.src[0] - op.box.x, op.src[1] - op.box.y) if self._pan_first else None
+        return op
 
-    def _pan_due(self) -> bool:
-        return self._pan_misses < PAN_MISSES_BEFORE_BACKOFF or self._large_updates % PAN_PROBE_INTERVAL == 0
+    def _search_due(self) -> bool:
+        return self._misses < MOVE_MISSES_BEFORE_BACKOFF or self._large_updates % MOVE_PROBE_INTERVAL == 0
 
 
 class RowHashes:

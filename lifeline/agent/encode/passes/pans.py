@@ -78,8 +78,15 @@ Bounds = tuple[int, int, int, int]
 """x0, y0, x1, y1 of an area in screen pixels (exclusive ends)."""
 
 
-def find_pan(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
-    """A COPY for the largest block of the dirty box that moved by one (dx, dy), or None."""
+def find_pan(reference: Frame, frame: Frame, mask: CellMask,
+             predicted: tuple[int, int] | None = None) -> Op | None:
+    """A COPY for the largest block of the dirty box that moved by one (dx, dy), or None.
+
+    ``predicted``: the (dx, dy) of the previous update's move. Motion persists
+    (a pan, a drag), so it is tried first, on a few whole rows (~20 µs), and
+    when it holds the seeds, refinement and ranking (~1.5 ms for 1080p) are
+    skipped; the COPY is verified on every pixel either way.
+    """
     if not mask.any():
         return None
     span = dirty_bounds(mask, *frame.shape[:2])
@@ -87,6 +94,11 @@ def find_pan(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
     if min(x1 - x0, y1 - y0) <= CELL_SIZE_PX:
         return None  # one row or column of cells: new text, not a move
     old, new = as_u32(reference), as_u32(frame)
+    dirty_px = int(np.count_nonzero(mask)) * CELL_SIZE_PX * CELL_SIZE_PX
+    if predicted is not None and _Views(reference, frame, bounds).rows_match(*predicted):
+        op = _covering_copy(old, new, bounds, predicted, dirty_px)
+        if op is not None:
+            return op
     best, best_score = None, PAN_MIN_AREA_PX // PAN_SAMPLE_ROW_STRIDE_PX - 1
     tried = set()
     for seed in _candidates(reference, frame, bounds):
@@ -99,10 +111,13 @@ def find_pan(reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
             best, best_score = shift, score
             if score * PAN_ACCEPT_DIVISOR >= sampled:
                 break  # most of the area moved this way: the remaining candidates cannot beat it by much
-    if best is None:
-        return None
-    op = _exact_copy(old, new, bounds, *best)
-    dirty_px = int(np.count_nonzero(mask)) * CELL_SIZE_PX * CELL_SIZE_PX
+    return None if best is None else _covering_copy(old, new, bounds, best, dirty_px)
+
+
+def _covering_copy(old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32], bounds: Bounds,
+                   shift: tuple[int, int], dirty_px: int) -> Op | None:
+    """The exact COPY under ``shift``, if it covers at least 1/PAN_MIN_COVER_DIVISOR of the dirty pixels."""
+    op = _exact_copy(old, new, bounds, *shift)
     return op if op is not None and op.box.area * PAN_MIN_COVER_DIVISOR >= dirty_px else None
 
 

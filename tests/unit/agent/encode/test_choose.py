@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lifeline.agent.encode.choose import choose_encoding, colour_count, should_use_deflate, should_use_jpeg
 from lifeline.agent.encode.constants import (
     COLOUR_SAMPLE_MAX_PX,
@@ -59,3 +61,28 @@ def test_a_full_hd_photo_is_counted_on_a_bounded_sample_and_still_jpeg() -> None
     assert choose_encoding(region, change_fps=0.0) is Encoding.JPEG
     text = text_lines(blank(1080, 1920), right=1900)
     assert choose_encoding(text, change_fps=30.0) is Encoding.PNG  # above DEFLATE_MAX_AREA_PX
+
+
+def test_the_colour_count_stops_at_a_sparse_probe_only_above_every_threshold(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A probe of the sample that already shows more colours than any rule tells apart is enough."""
+    import numpy as np
+
+    from lifeline.agent.encode import choose
+
+    counted: list[int] = []
+    unique = np.unique
+
+    def counting(values: np.ndarray) -> np.ndarray:
+        counted.append(values.size)
+        return unique(values)
+
+    monkeypatch.setattr(choose.np, "unique", counting)
+    region = blank(1080, 1920)
+    region[..., :3] = photo(1080, 1920)
+    assert colour_count(region) > choose.DECISIVE_COLOURS
+    assert len(counted) == 1 and counted[0] < COLOUR_SAMPLE_MAX_PX // 8  # the probe alone
+    counted.clear()
+    moderate = blank(512, 512)  # 200 colours: below the thresholds, so counted in full after the probe
+    moderate[..., 0] = np.random.default_rng(3).integers(0, 200, (512, 512)).astype(np.uint8)
+    assert colour_count(moderate) == 200 and len(counted) == 2

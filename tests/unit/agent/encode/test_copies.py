@@ -150,7 +150,7 @@ def test_each_frame_is_hashed_once_across_consecutive_scroll_updates(monkeypatch
 
 
 def test_2d_search_backs_off_while_changes_are_not_moves(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lifeline.agent.encode.constants import PAN_MISSES_BEFORE_BACKOFF, PAN_PROBE_INTERVAL
+    from lifeline.agent.encode.constants import MOVE_MISSES_BEFORE_BACKOFF, MOVE_PROBE_INTERVAL
     from lifeline.agent.encode.passes import copies
 
     searched: list[int] = []
@@ -167,22 +167,22 @@ def test_2d_search_backs_off_while_changes_are_not_moves(monkeypatch: pytest.Mon
     unrelated = text_lines(blank(), seed=6)  # a video-like change: nothing moved
     panned = blank()
     panned[:-13, :-6] = before[13:, 6:]
-    rounds = 3 * PAN_PROBE_INTERVAL
+    rounds = 3 * MOVE_PROBE_INTERVAL
     for update in range(1, rounds + 1):
         assert search.find(before, unrelated, dirty_cells(before, unrelated)) is None
-    probes = [u for u in range(1, rounds + 1) if u % PAN_PROBE_INTERVAL == 0]
-    assert searched == list(range(1, PAN_MISSES_BEFORE_BACKOFF + 1)) + probes
+    probes = [u for u in range(1, rounds + 1) if u % MOVE_PROBE_INTERVAL == 0]
+    assert searched == list(range(1, MOVE_MISSES_BEFORE_BACKOFF + 1)) + probes
     searched.clear()
-    for update in range(rounds + 1, rounds + PAN_PROBE_INTERVAL + 3):  # a pan starts: found at the next probe
+    for update in range(rounds + 1, rounds + MOVE_PROBE_INTERVAL + 3):  # a pan starts: found at the next probe
         op = search.find(before, panned, dirty_cells(before, panned))
-        assert (op is not None) == (update >= rounds + PAN_PROBE_INTERVAL)
-    found_at = rounds + PAN_PROBE_INTERVAL
+        assert (op is not None) == (update >= rounds + MOVE_PROBE_INTERVAL)
+    found_at = rounds + MOVE_PROBE_INTERVAL
     assert searched == [found_at, found_at + 1, found_at + 2]  # then every update, first
 
 
 def test_small_updates_are_always_searched_for_moves_and_never_cause_a_back_off(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from lifeline.agent.encode.constants import PAN_MISSES_BEFORE_BACKOFF
+    from lifeline.agent.encode.constants import MOVE_MISSES_BEFORE_BACKOFF
     from lifeline.agent.encode.passes import copies
 
     searched: list[int] = []
@@ -199,7 +199,7 @@ def test_small_updates_are_always_searched_for_moves_and_never_cause_a_back_off(
     retyped[100:240, 100:240, :3] = 0  # a block of text cleared: a third of the screen, no move
     panned = blank()
     panned[:-13, :-6] = before[13:, 6:]
-    for _ in range(3 * PAN_MISSES_BEFORE_BACKOFF):
+    for _ in range(3 * MOVE_MISSES_BEFORE_BACKOFF):
         assert search.find(before, retyped, dirty_cells(before, retyped)) is None
-    assert len(searched) == 3 * PAN_MISSES_BEFORE_BACKOFF
+    assert len(searched) == 3 * MOVE_MISSES_BEFORE_BACKOFF
     assert search.find(before, panned, dirty_cells(before, panned)) is not None  # not backed off

@@ -173,3 +173,46 @@ def test_large_moves_of_a_smooth_diagonal_picture_are_found(dx: int, dy: int) ->
     assert op is not None and op.src is not None
     assert (op.src[0] - op.box.x, op.src[1] - op.box.y) == (dx, dy)
     assert _exact_after(before, after, op)
+
+
+def test_the_predicted_move_is_verified_and_skips_the_search_and_a_wrong_one_falls_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lifeline.agent.encode.passes import pans
+
+    source = photo_field(HEIGHT + MARGIN, WIDTH + MARGIN)
+    reference, frame = _pan(source, 40, 40), _pan(source, 47, 43)  # the content moved by (-7, -3)
+    mask = dirty_cells(reference, frame)
+    searched: list[int] = []
+    original = pans._candidates
+
+    def counting(*args: object) -> object:
+        searched.append(1)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pans, "_candidates", counting)
+    op = find_pan(reference, frame, mask, predicted=(7, 3))
+    assert op is not None and op.src == (op.box.x + 7, op.box.y + 3) and not searched
+    assert _exact_after(reference, frame, op)
+    wrong = find_pan(reference, frame, mask, predicted=(14, 6))  # the move changed: searched as before
+    assert wrong is not None and wrong.src == op.src and wrong.box == op.box and searched
+
+
+def test_both_move_searches_back_off_while_changes_are_not_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lifeline.agent.encode.constants import MOVE_MISSES_BEFORE_BACKOFF, MOVE_PROBE_INTERVAL
+    from lifeline.agent.encode.passes import copies
+
+    scrolls: list[int] = []
+    original = copies.find_scroll
+    update = 0
+
+    def counting(*args: object) -> Op | None:
+        scrolls.append(update)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(copies, "find_scroll", counting)
+    search = copies.CopySearch()
+    before, unrelated = text_lines(blank(), seed=5), text_lines(blank(), seed=6)
+    for update in range(1, 2 * MOVE_PROBE_INTERVAL + 1):
+        assert search.find(before, unrelated, dirty_cells(before, unrelated)) is None
+    probes = [u for u in range(1, 2 * MOVE_PROBE_INTERVAL + 1) if u % MOVE_PROBE_INTERVAL == 0]
+    assert scrolls == list(range(1, MOVE_MISSES_BEFORE_BACKOFF + 1)) + probes
