@@ -95,6 +95,13 @@ MOVE_MISSES_BEFORE_BACKOFF = 3
 #: at 30 fps.
 MOVE_PROBE_INTERVAL = 8
 
+#: Recent distinct 2-D moves (count) the 2-D search tries before searching
+#: (pans.find_pan's ``predicted``): bench/screen_x.py's 60 Hz pan captured at
+#: 40-50 updates/s moves by one or two steps per update, so the last move
+#: alone was right about half the time; with the last two ~90 %, and a
+#: third covers a three-step gap. A wrong guess costs ~20 µs.
+PAN_PREDICTIONS = 3
+
 #: Most alternations (count) of a whole-columns dy and a whole-rows dx from one
 #: seed (pans._converge): two found all of 60 random shifts (up to 255 px) of
 #: bench/screen_x.py's picture, as did three or four; each costs ~0.6 ms for

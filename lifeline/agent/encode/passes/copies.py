@@ -36,6 +36,7 @@ from lifeline.agent.encode.constants import (
     FULL_FRAME_DIRTY_RATIO,
     MOVE_MISSES_BEFORE_BACKOFF,
     MOVE_PROBE_INTERVAL,
+    PAN_PREDICTIONS,
 )
 from lifeline.agent.encode.passes.pans import find_pan
 from lifeline.agent.encode.plan import (
@@ -62,7 +63,7 @@ class CopySearch:
     Motion persists: while a picture pans, the scroll search (row hashes of
     both frames, ~2 ms for 1080p) fails on every update before the 2-D search
     succeeds; while a terminal scrolls, the 2-D search is never needed. The
-    last 2-D move is also the 2-D search's first guess (find_pan's
+    last few 2-D moves are also the 2-D search's first guesses (find_pan's
     ``predicted``).
 
     Change that is not a move persists too: on a playing video the 2-D search
@@ -78,7 +79,8 @@ class CopySearch:
 
     def __init__(self) -> None:
         self._pan_first = False
-        self._last_pan: tuple[int, int] | None = None
+        #: The last PAN_PREDICTIONS distinct 2-D moves found, most recent first.
+        self._recent_pans: list[tuple[int, int]] = []
         self._misses = 0
         self._large_updates = 0
         self._hashes = RowHashes()
@@ -97,7 +99,7 @@ class CopySearch:
             if vertical:
                 op = find_scroll(reference, frame, mask, self._hashes)
             else:
-                op = find_pan(reference, frame, mask, self._last_pan)
+                op = find_pan(reference, frame, mask, self._recent_pans)
             if op is not None:
                 break
         if large or op is not None:
@@ -105,7 +107,10 @@ class CopySearch:
         if op is not None:
             assert op.src is not None
             self._pan_first = op.src[0] != op.box.x
-            self._last_pan = (op.src[0] - op.box.x, op.src[1] - op.box.y) if self._pan_first else None
+            if self._pan_first:
+                move = (op.src[0] - op.box.x, op.src[1] - op.box.y)
+                others = [m for m in self._recent_pans if m != move]
+                self._recent_pans = [move, *others][:PAN_PREDICTIONS]
         return op
 
     def _search_due(self) -> bool:
@@ -159,8 +164,8 @@ def find_scroll(reference: Frame, frame: Frame, mask: CellMask,
         return None
     span = dirty_bounds(mask, *frame.shape[:2])
     x0, y0, x1, y1 = span.x, span.y, span.right, span.bottom
-    if y1 - y0 < 2 * COPY_MIN_HEIGHT_PX:
-        return None
+    if y1 - y0 <= CELL_SIZE_PX:
+        return None  # one row of cells: typing, not a scroll (hashing and voting cost ~0.3 ms per key)
     old = as_u32(reference)[y0:y1, x0:x1]
     new = as_u32(frame)[y0:y1, x0:x1]
     if hashes is None:

@@ -41,7 +41,7 @@ compares whole pixels.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -79,13 +79,15 @@ Bounds = tuple[int, int, int, int]
 
 
 def find_pan(reference: Frame, frame: Frame, mask: CellMask,
-             predicted: tuple[int, int] | None = None) -> Op | None:
+             predicted: Sequence[tuple[int, int]] = ()) -> Op | None:
     """A COPY for the largest block of the dirty box that moved by one (dx, dy), or None.
 
-    ``predicted``: the (dx, dy) of the previous update's move. Motion persists
-    (a pan, a drag), so it is tried first, on a few whole rows (~20 µs), and
-    when it holds the seeds, refinement and ranking (~1.5 ms for 1080p) are
-    skipped; the COPY is verified on every pixel either way.
+    ``predicted``: the (dx, dy) of recent updates' moves, most recent first.
+    Motion persists (a pan, a drag), so each is tried first, on a few whole
+    rows (~20 µs), and when one holds, the seeds, refinement and ranking
+    (~1.5 ms for 1080p) are skipped; the COPY is verified on every pixel
+    either way. Several: the same motion moves by one or two steps between
+    updates when the capture rate is below the application's frame rate.
     """
     if not mask.any():
         return None
@@ -95,10 +97,12 @@ def find_pan(reference: Frame, frame: Frame, mask: CellMask,
         return None  # one row or column of cells: new text, not a move
     old, new = as_u32(reference), as_u32(frame)
     dirty_px = int(np.count_nonzero(mask)) * CELL_SIZE_PX * CELL_SIZE_PX
-    if predicted is not None and _Views(reference, frame, bounds).rows_match(*predicted):
-        op = _covering_copy(old, new, bounds, predicted, dirty_px)
-        if op is not None:
-            return op
+    views = _Views(reference, frame, bounds)
+    for shift in predicted:
+        if views.rows_match(*shift):
+            op = _covering_copy(old, new, bounds, shift, dirty_px)
+            if op is not None:
+                return op
     best, best_score = None, PAN_MIN_AREA_PX // PAN_SAMPLE_ROW_STRIDE_PX - 1
     tried = set()
     for seed in _candidates(reference, frame, bounds):

@@ -203,3 +203,17 @@ def test_small_updates_are_always_searched_for_moves_and_never_cause_a_back_off(
         assert search.find(before, retyped, dirty_cells(before, retyped)) is None
     assert len(searched) == 3 * MOVE_MISSES_BEFORE_BACKOFF
     assert search.find(before, panned, dirty_cells(before, panned)) is not None  # not backed off
+
+
+def test_a_change_within_one_row_of_cells_is_not_searched_for_a_scroll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typing dirties one row of cells: no hashing or voting for it (a scroll spans more)."""
+    from lifeline.agent.encode.passes import copies
+
+    def no_hashing(rows: np.ndarray) -> np.ndarray:
+        raise AssertionError("hashed a one-row change")
+
+    monkeypatch.setattr(copies, "_row_hashes", no_hashing)
+    before = text_lines(blank(), seed=5)
+    typed = before.copy()
+    typed[70:83, 100:300, :3] = 255 - typed[70:83, 100:300, :3]  # within the second row of cells
+    assert copies.find_scroll(before, typed, dirty_cells(before, typed)) is None

@@ -190,10 +190,10 @@ def test_the_predicted_move_is_verified_and_skips_the_search_and_a_wrong_one_fal
         return original(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pans, "_candidates", counting)
-    op = find_pan(reference, frame, mask, predicted=(7, 3))
+    op = find_pan(reference, frame, mask, predicted=[(14, 6), (7, 3)])
     assert op is not None and op.src == (op.box.x + 7, op.box.y + 3) and not searched
     assert _exact_after(reference, frame, op)
-    wrong = find_pan(reference, frame, mask, predicted=(14, 6))  # the move changed: searched as before
+    wrong = find_pan(reference, frame, mask, predicted=[(14, 6)])  # the move changed: searched as before
     assert wrong is not None and wrong.src == op.src and wrong.box == op.box and searched
 
 
