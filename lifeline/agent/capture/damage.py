@@ -84,9 +84,26 @@ class DamageRegion:
                     # A scroll reports the cursor and the new line, then the whole copied block:
                     # drop what the new area contains, or it is grabbed and diffed twice.
                     self._areas = [old for old in self._areas if not _contains(area, old)]
-                    self._areas.append(area)
+                    self._append_joined(area)
             if len(self._areas) > self._max_areas:
                 self._areas = [bounding_area(self._areas)]
+
+    def _append_joined(self, area: Area) -> None:
+        """Add ``area``, joined with any kept area it continues along a whole edge (their union is exact).
+
+        A typed character damages its glyph cell and then the cursor's, side by
+        side: one area is one grab (~0.15 ms of Python per XShm request) instead of two.
+        """
+        joined = True
+        while joined:
+            joined = False
+            for i, old in enumerate(self._areas):
+                if _adjacent(old, area):
+                    area = bounding_area([old, area])
+                    del self._areas[i]
+                    joined = True
+                    break
+        self._areas.append(area)
 
     def take(self) -> list[Area]:
         """Everything damaged since the last ``take``; the region is then empty."""
@@ -97,6 +114,15 @@ class DamageRegion:
     def __bool__(self) -> bool:
         with self._lock:
             return bool(self._areas)
+
+
+def _adjacent(a: Area, b: Area) -> bool:
+    """True when ``a`` and ``b`` touch along a whole common edge, so their bounding area is their union."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    beside = ay == by and ah == bh and (ax + aw == bx or bx + bw == ax)
+    stacked = ax == bx and aw == bw and (ay + ah == by or by + bh == ay)
+    return beside or stacked
 
 
 def _contains(outer: Area, inner: Area) -> bool:

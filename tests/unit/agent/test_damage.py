@@ -23,6 +23,15 @@ def test_region_keeps_distinct_areas_drops_contained_ones_and_collapses_past_its
     assert region.take() == [(0, 0, 21, 31)]
 
 
+def test_region_joins_areas_that_continue_each_other_along_a_whole_edge() -> None:
+    region = DamageRegion()
+    region.add([(15, 3, 6, 13), (21, 3, 6, 13)])  # a typed glyph, then the cursor beside it
+    region.add([(15, 16, 12, 13)])  # the line below, same columns
+    region.add([(40, 3, 6, 12)])  # not touching: kept apart
+    region.add([(27, 4, 6, 13)])  # touching but offset by a row: its union would add pixels
+    assert region.take() == [(15, 3, 12, 26), (40, 3, 6, 12), (27, 4, 6, 13)]
+
+
 def test_area_helpers() -> None:
     assert bounding_area([(5, 5, 2, 2), (1, 8, 1, 1)]) == (1, 5, 6, 4)
     assert clip_area((90, 10, 20, 5), 100, 0, 50, 50) == (0, 10, 10, 5)  # a monitor at x=100
