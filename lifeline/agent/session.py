@@ -328,7 +328,7 @@ class AgentSession:
             polling = bool(self.streams) and desktop is not None and desktop.polled
             polled = clock.poll_due(started, polling=polling, watching=bool(streams))
             if streams:
-                run, damage = clock.due(started, lambda: any(s.encoder.may_send() for s in streams))
+                run, damage = clock.due(started, lambda: any(s.encoder.window_open() for s in streams))
                 frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
                 for viewer, frame in frames:
                     await self._send_bytes(relay.address_frame(viewer, frame))

@@ -137,7 +137,7 @@ class ScreenEncoder:
         """
         self._note_damage(damage)
         now = self._clock()
-        if not self.may_send(now):
+        if not self.window_open(now) or not self.pacer.can_send(now):
             return None
         height, width = frame.shape[:2]
         timer = _Timer(self._clock)
@@ -161,18 +161,19 @@ class ScreenEncoder:
         log.debug("update seq=%d rects=%s bytes=%d", self._seq, self.last_update, len(data))
         return data
 
-    def may_send(self, now: float | None = None) -> bool:
-        """True when an update may go out now (the ack window has room, the fps cap allows).
+    def window_open(self, now: float | None = None) -> bool:
+        """True when the ack window has room for an update.
 
         The capture loop asks before it grabs: a frame grabbed while the window is
-        full would only be dropped. Updates unacked for ACK_TIMEOUT_S are forgotten
-        first (the next update is then FULL).
+        full would only be dropped, and the ack that opens it wakes the loop. (The
+        viewer's fps cap is left to ``next_update``: no ack ends it.) Updates unacked
+        for ACK_TIMEOUT_S are forgotten first (the next update is then FULL).
         """
         now = self._clock() if now is None else now
         if self.pacer.expire(now):
             log.info("screen acks timed out; next update is a full frame")
             self._force_full = True
-        return self.pacer.can_send(now)
+        return self.pacer.window_open()
 
     @property
     def waiting(self) -> bool:

@@ -96,10 +96,16 @@ class Pacer:
     def in_flight(self) -> int:
         return len(self._in_flight)
 
-    def can_send(self, now: float) -> bool:
-        """True when the window has room and the viewer's fps cap allows a frame now."""
+    def window_open(self) -> bool:
+        """True when the ack window has room; False also notes that an update waits for it (the link is the limit)."""
         if len(self._in_flight) >= self.max_unacked:
             self._window_blocked = True
+            return False
+        return True
+
+    def can_send(self, now: float) -> bool:
+        """True when the window has room and the viewer's fps cap allows a frame now."""
+        if not self.window_open():
             return False
         if self.max_fps is not None and self._last_sent_at is not None:
             return now - self._last_sent_at >= 1.0 / self.max_fps

@@ -139,7 +139,7 @@ def test_polls_follow_news_when_watching_every_tick_when_polling_and_never_for_n
     asyncio.run(scenario())
 
 
-def test_clock_keeps_damage_while_no_encoder_may_send_and_an_ack_over_it_wakes_the_loop() -> None:
+def test_clock_keeps_damage_while_every_ack_window_is_full_and_an_ack_over_it_wakes_the_loop() -> None:
     async def scenario() -> None:
         clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
         clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on

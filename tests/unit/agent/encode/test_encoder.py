@@ -166,25 +166,39 @@ def test_damage_limits_the_diff_and_is_remembered_while_the_window_is_full() -> 
     assert max_error(screen, unreported) == 0
 
 
-def test_may_send_and_waiting_tell_the_capture_loop_when_to_grab_and_when_an_ack_matters() -> None:
+def test_window_open_and_waiting_tell_the_capture_loop_when_to_grab_and_when_an_ack_matters() -> None:
     """The loop grabs only when an update may go out, and an ack wakes it only over unsent changes."""
     encoder, clock = _encoder(max_unacked=1)
     frame = text_lines(blank())
-    assert encoder.may_send() and encoder.waiting  # a new viewer: the whole screen is due
+    assert encoder.window_open() and encoder.waiting  # a new viewer: the whole screen is due
     encoder.next_update(frame)
-    assert not encoder.may_send() and not encoder.waiting  # window full, nothing noted since
+    assert not encoder.window_open() and not encoder.waiting  # window full, nothing noted since
     assert encoder.next_update(frame, [Box(0, 0, 8, 8)]) is None
     assert encoder.waiting  # damage noted while the window was full
     encoder.ack(1)
-    assert encoder.may_send()
+    assert encoder.window_open()
     encoder.next_update(frame, [])
     assert not encoder.waiting
     changed = frame.copy()
     changed[0:8, 0:8, :3] = 200
     assert encoder.next_update(changed, [Box(0, 0, 8, 8)]) is not None
-    assert not encoder.may_send()
+    assert not encoder.window_open()
     clock.now += 11.0  # no ack for ACK_TIMEOUT_S: the window reopens with a full update due
-    assert encoder.may_send() and encoder.needs_full_frame
+    assert encoder.window_open() and encoder.needs_full_frame
+
+
+def test_the_fps_cap_leaves_the_window_open_so_the_loop_is_not_held_waiting_for_an_ack() -> None:
+    """No ack ends a viewer's fps cap: the loop must keep grabbing, and next_update declines until it allows."""
+    encoder, clock = _encoder(max_unacked=2)
+    encoder.set_quality_hint(max_fps=10)
+    frame = text_lines(blank())
+    encoder.next_update(frame)
+    changed = frame.copy()
+    changed[0:8, 0:8, :3] = 200
+    clock.now += 0.05
+    assert encoder.window_open() and encoder.next_update(changed, [Box(0, 0, 8, 8)]) is None
+    clock.now += 0.06
+    assert encoder.next_update(changed, []) is not None  # the damage noted meanwhile goes out
 
 
 def test_a_full_update_restarts_the_deflate_stream() -> None:
