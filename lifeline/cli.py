@@ -48,7 +48,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     options: dict[str, Any] = {
         "host": host or config.host, "port": port or config.port, "ws": WEBSOCKET_PROTOCOL, "log_level": "info",
-        "proxy_headers": False, "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        "proxy_headers": False, "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S, "access_log": config.access_log,
         # Screen frames are already JPEG/PNG/DEFLATE: compressing them again per message cost
         # ~5 ms per 1080p update for nothing (docs/performance.md, Screen).
         "ws_per_message_deflate": False,

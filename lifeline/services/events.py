@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session as SyncSession
 
 from lifeline.bus import Bus
+from lifeline.store.units import CALLER_LOOP_KEY
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def encode_event(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), default=str).encode()
 
 
-def publish_on_commit(session: AsyncSession, bus: Bus, subject: str, payload: dict[str, Any]) -> None:
+def publish_on_commit(session: AsyncSession | SyncSession, bus: Bus, subject: str, payload: dict[str, Any]) -> None:
     pending: list[tuple[Bus, str, bytes]] = session.info.setdefault(_PENDING_KEY, [])
     pending.append((bus, subject, encode_event(payload)))
 
@@ -43,7 +44,16 @@ def _flush_pending(sync_session: SyncSession) -> None:
     pending = sync_session.info.pop(_PENDING_KEY, [])
     if not pending:
         return
-    loop = asyncio.get_running_loop()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # a unit committed on the database's own thread (store/units.py): back to its loop
+        caller: asyncio.AbstractEventLoop = sync_session.info[CALLER_LOOP_KEY]
+        caller.call_soon_threadsafe(_publish, caller, pending)
+        return
+    _publish(loop, pending)
+
+
+def _publish(loop: asyncio.AbstractEventLoop, pending: list[tuple[Bus, str, bytes]]) -> None:
     for bus, subject, data in pending:
         task = loop.create_task(bus.publish(subject, data))
         task.add_done_callback(_log_failure)

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.bus import Bus
 from lifeline.domain.authorization import Action, Actor, decide, decide_for_any_group
@@ -57,14 +58,23 @@ def parse_owner(owner: Owner | str) -> Owner:
         raise InvalidInput(f"Unknown setting owner {owner!r}; use one of {known}.", field="owner") from None
 
 
+#: Built once: the statement keeps its cache key (building it cost ~0.15 ms per call on the API hot path).
+_STORED = select(SettingValue).where(
+    SettingValue.owner_type == bindparam("owner_type"),
+    SettingValue.owner_id.in_(bindparam("owner_ids", expanding=True)),
+)
+
+
+#: One owner's stored values as plain rows: reading them as `SettingValue` objects cost ~0.2 ms more.
+_VALUES = select(SettingValue.key, SettingValue.value).where(
+    SettingValue.owner_type == bindparam("owner_type"), SettingValue.owner_id == bindparam("owner_id"),
+)
+
+
 async def _stored(
     session: AsyncSession, owner: Owner, owner_ids: list[int]
 ) -> dict[int, dict[str, SettingValue]]:
-    rows = await session.scalars(
-        select(SettingValue).where(
-            SettingValue.owner_type == owner.value, SettingValue.owner_id.in_(owner_ids)
-        )
-    )
+    rows = await session.scalars(_STORED, {"owner_type": owner.value, "owner_ids": owner_ids})
     found: dict[int, dict[str, SettingValue]] = {owner_id: {} for owner_id in owner_ids}
     for row in rows:
         found[row.owner_id][row.key] = row
@@ -81,12 +91,18 @@ async def get_settings(
     No authorization: callers that serve untrusted users check access first
     (the JSON API does it in `access_settings_owner`).
     """
+    return await session.run_sync(get_settings_sync, owner, owner_id, keys)
+
+
+def get_settings_sync(
+    session: Session, owner: Owner | str, owner_id: int, keys: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """`get_settings` inside a synchronous unit of work (`store/units.py`)."""
     parsed = parse_owner(owner)
-    stored = (await _stored(session, parsed, [owner_id]))[owner_id]
+    rows = session.execute(_VALUES, {"owner_type": parsed.value, "owner_id": owner_id})
+    stored = {key: value for key, value in rows}
     definitions = settings_for(parsed) if keys is None else [_owned(parsed, key) for key in keys]
-    return {
-        s.key: stored[s.key].value if s.key in stored else s.default_value() for s in definitions
-    }
+    return {s.key: stored[s.key] if s.key in stored else s.default_value() for s in definitions}
 
 
 def _owned(owner: Owner, key: str) -> SettingDef:

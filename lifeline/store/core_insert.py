@@ -11,6 +11,7 @@ the ORM inserted itself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,36 @@ def _insert(mapper: Mapper[Any]) -> Insert:
     return mapper.local_table.insert()  # type: ignore[attr-defined,no-any-return]
 
 
+@dataclass(frozen=True)
+class _ColumnFill:
+    """How one mapped column gets its INSERT value when the object does not set it."""
+
+    attribute: str  # the ORM attribute (may differ from the column's key)
+    column: str
+    default: Any  # a scalar, a no-argument callable, or NO_DEFAULT
+    callable_default: bool
+    primary_key: bool
+
+
+NO_DEFAULT = object()
+
+
+@cache
+def _column_fills(mapper: Mapper[Any]) -> tuple[_ColumnFill, ...]:
+    """Read once per mapper: walking `column_attrs` and their defaults cost ~0.1 ms per inserted object."""
+    fills = []
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        default = column.default
+        if default is not None and default.is_scalar:
+            fills.append(_ColumnFill(prop.key, column.key, default.arg, False, column.primary_key))
+        elif default is not None and default.is_callable:
+            fills.append(_ColumnFill(prop.key, column.key, default.arg, True, column.primary_key))
+        else:
+            fills.append(_ColumnFill(prop.key, column.key, NO_DEFAULT, False, column.primary_key))
+    return tuple(fills)
+
+
 def _fill_defaults(obj: Base, mapper: Mapper[Any]) -> dict[str, Any]:
     """Every column's value: as set on the object, else the column's Python default (also set on the object).
 
@@ -34,21 +65,20 @@ def _fill_defaults(obj: Base, mapper: Mapper[Any]) -> dict[str, Any]:
     holds identical to one the ORM inserted (e.g. `summary()` reads `customer_name`, default "").
     """
     values: dict[str, Any] = {}
-    state = inspect(obj)
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if prop.key in state.dict:
-            values[column.key] = state.dict[prop.key]
-        elif column.default is not None and column.default.is_scalar:
-            values[column.key] = column.default.arg
-        elif column.default is not None and column.default.is_callable:
-            # SQLAlchemy wraps a no-argument default to take an execution context, which it ignores.
-            values[column.key] = column.default.arg(None)  # type: ignore[attr-defined]
-        elif column.primary_key:
+    given = inspect(obj).dict
+    for fill in _column_fills(mapper):
+        if fill.attribute in given:
+            values[fill.column] = given[fill.attribute]
             continue
+        if fill.default is NO_DEFAULT:
+            if fill.primary_key:
+                continue
+            value = None
         else:
-            values[column.key] = None
-        setattr(obj, prop.key, values[column.key])
+            # SQLAlchemy wraps a no-argument default to take an execution context, which it ignores.
+            value = fill.default(None) if fill.callable_default else fill.default
+        values[fill.column] = value
+        setattr(obj, fill.attribute, value)
     return values
 
 
@@ -59,10 +89,11 @@ async def insert_object(db: AsyncSession, obj: Base) -> None:
     Errors are the database's (`IntegrityError`), as from a flush. Only for single-column primary keys.
     The steps run in one `run_sync` (one greenlet switch instead of one per awaited session call).
     """
-    await db.run_sync(_insert_object, obj)
+    await db.run_sync(insert_object_sync, obj)
 
 
-def _insert_object(db: Session, obj: Base) -> None:
+def insert_object_sync(db: Session, obj: Base) -> None:
+    """`insert_object` inside a synchronous unit of work (`store/units.py`)."""
     mapper = inspect(type(obj))
     values = _fill_defaults(obj, mapper)
     db.flush()

@@ -11,20 +11,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 from lifeline.store.sqlite_driver import async_creator
+from lifeline.store.units import run_unit
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # two server processes may share one SQLite file in tests
+#: Connections kept open. Each SQLite connection is a thread and a sqlite3 handle; SQLAlchemy's default (5)
+#: made 16 concurrent API clients open and close overflow connections all the time: a thread start, a
+#: connect and the pragmas for most requests, ~40 % of the server's CPU (docs/performance.md).
+SQLITE_POOL_SIZE = 32
+SQLITE_POOL_OVERFLOW = 32
 
 
 def make_engine(database_url: str) -> AsyncEngine:
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, async_creator=_sqlite_creator(database_url))
+        engine = create_async_engine(database_url, async_creator=_sqlite_creator(database_url),
+                                     pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_OVERFLOW)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -74,6 +84,13 @@ class Database:
             return
         async with self._writer:
             yield
+
+    async def run_unit(self, work: Callable[[Session], T]) -> T:
+        """`work(session)` and its commit as one transaction, in one round trip on SQLite (`store/units.py`).
+
+        Not a writer turn: a caller that writes on SQLite takes `writer_turn()` around it.
+        """
+        return await run_unit(self.engine, self.sessionmaker, work)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

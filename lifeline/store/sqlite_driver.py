@@ -19,9 +19,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+T = TypeVar("T")
 
 #: Rows fetched per chunk by aiosqlite's own async iteration (its `connect` default); unused by SQLAlchemy.
 ITER_CHUNK_SIZE = 64
@@ -105,17 +107,25 @@ class OneHopCursor:
 class OneHopConnection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors make one hop per statement (`OneHopCursor`).
 
-    A rollback outside a transaction makes no hop: the pool rolls back every connection it gets back,
-    and sqlite3 opens a transaction only for writes, so after a commit or a read-only request there is
-    nothing to undo. `in_transaction` is the sqlite3 connection's flag, read between hops.
+    A rollback or commit outside a transaction makes no hop: the pool rolls back every connection it gets
+    back, and sqlite3 opens a transaction only for writes, so after a commit or a read-only request there
+    is nothing to undo or keep. `in_transaction` is the sqlite3 connection's flag, read between hops.
     """
 
     def cursor(self) -> OneHopCursor:  # type: ignore[override]  # aiosqlite's is awaited; this needs no hop
         return OneHopCursor(self)
 
+    async def run_on_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work(sqlite3 connection)` on this connection's own thread, in one hop (`store/units.py`)."""
+        return await self._execute(work, self._conn)  # type: ignore[no-any-return]
+
     async def rollback(self) -> None:
         if self.in_transaction:
             await super().rollback()
+
+    async def commit(self) -> None:
+        if self.in_transaction:  # a read-only request's commit (`CommandContext.release_connection`): no hop
+            await super().commit()
 
 
 def async_creator(database: str, **connect_kwargs: Any) -> Callable[[], Any]:

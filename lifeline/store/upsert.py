@@ -34,10 +34,11 @@ async def insert_if_missing(db: AsyncSession, model: type[Base], key: str, value
     True when the row was inserted, so a caller drawing random unique values can draw again in one statement
     per attempt instead of a look-up and an insert (and no race between them).
     """
-    return await db.run_sync(_insert_if_missing, model, key, values)
+    return await db.run_sync(insert_if_missing_sync, model, key, values)
 
 
-def _insert_if_missing(db: Session, model: type[Base], key: str, values: dict[str, Any]) -> bool:
+def insert_if_missing_sync(db: Session, model: type[Base], key: str, values: dict[str, Any]) -> bool:
+    """`insert_if_missing` inside a synchronous unit of work (`store/units.py`)."""
     # On the session's connection, as Core: the session would run a bare ORM insert with its values
     # as an ORM bulk insert, whose result has no row count. Pending objects go first, as autoflush would.
     # One `run_sync` for the three steps: one greenlet switch instead of three.

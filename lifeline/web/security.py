@@ -25,6 +25,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # authenticate with bearer tokens or session keys; channel forms live on customers' sites).
 CROSS_ORIGIN_PATH_PREFIXES = ("/api/command", "/api/start_session", "/api/client_script", "/api/reporting",
                               "/api/backup", "/oauth2/", "/nw", "/channel/", "/agent/")
+# Of those, the ones only programs call, with a bearer token: their answers set no CSRF cookie (making
+# one cost a random draw and a header on every Command API call, ~5 % of its CPU; docs/performance.md).
+MACHINE_API_PATH_PREFIXES = ("/api/command", "/api/client_script", "/api/reporting", "/api/backup", "/oauth2/",
+                             "/nw")
 CSRF_TOKEN_BYTES = 32
 
 SECURITY_HEADERS = {
@@ -71,7 +75,8 @@ class CSRFMiddleware:
                 )
                 await response(scope, receive, send)
                 return
-        new_token = None if cookie_token else secrets.token_urlsafe(CSRF_TOKEN_BYTES)
+        wants_token = not cookie_token and not scope["path"].startswith(MACHINE_API_PATH_PREFIXES)
+        new_token = secrets.token_urlsafe(CSRF_TOKEN_BYTES) if wants_token else None
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -22,6 +22,15 @@ class CommandContext:
     hostname: str  # this installation's public hostname (the only public site)
     now: datetime
 
+    async def release_connection(self) -> None:
+        """End the request's read transaction before a unit of work (`Database.run_unit`) takes its own.
+
+        A unit runs on a connection of its own: a handler still holding the request's connection while
+        waiting for a second one could starve the pool when every request in the writer queue did the
+        same. Committing (not rolling back) keeps what the request loaded, such as `account`, readable.
+        """
+        await self.db.commit()
+
 
 Handler = Callable[[CommandContext, Any], Awaitable[etree._Element]]
 Handlers = Mapping[str, Handler]

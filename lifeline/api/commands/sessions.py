@@ -133,8 +133,9 @@ async def generate_session_key(ctx: CommandContext, params: GenerateSessionKeyPa
         raise CommandApiError(E05_INVALID_VALUE, name="url_hostname")
     queue, kind, queue_id, available = await _key_queue(ctx, params.queue)
     external_key = params.attributes.external_key or ""
+    await ctx.release_connection()
     key = await api_sessions.do_generate_session_key(
-        ctx.db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue,
+        ctx.services.db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue,
         requested_ttl_s=params.ttl, external_key=external_key, values=dict(params.attributes.values),
         priority=params.priority, url_hostname=ctx.hostname, account=ctx.account, now=ctx.now,
     )

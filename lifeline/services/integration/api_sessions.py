@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.bus import Bus
 from lifeline.domain.session_state import (
@@ -32,13 +33,21 @@ from lifeline.domain.timeouts import TimeoutPolicy
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.services.auth import hash_token
 from lifeline.services.integration import attributes, short_keys
-from lifeline.services.sessions.config import TIMEOUT_KEYS, policy_of, read_settings, session_owner
+from lifeline.services.sessions.config import TIMEOUT_KEYS, policy_of, read_settings_sync, session_owner
 from lifeline.services.sessions.entry import JOIN_PATH, LINK_TOKEN_BYTES
 from lifeline.services.sessions.lifecycle import do_close, do_transfer, start_for
-from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event
+from lifeline.services.sessions.records import (
+    Audience,
+    SessionActor,
+    commit,
+    record_event,
+    record_event_sync,
+    translate_conflicts,
+)
 from lifeline.services.sessions.schedule import plan_first_deadline
 from lifeline.store.api_accounts import ApiAccount
-from lifeline.store.core_insert import insert_object
+from lifeline.store.core_insert import insert_object_sync
+from lifeline.store.engine import Database
 from lifeline.store.org import User
 from lifeline.store.sessions import SessionParticipant, SupportSession
 
@@ -95,7 +104,7 @@ def key_ttl_s(requested_s: int | None, policy: TimeoutPolicy) -> int:
 
 
 async def do_generate_session_key(
-    db: AsyncSession, bus: Bus, *, public_url: str, queue: KeyQueue, requested_ttl_s: int | None,
+    database: Database, bus: Bus, *, public_url: str, queue: KeyQueue, requested_ttl_s: int | None,
     external_key: str, values: dict[str, str], priority: int | None, url_hostname: str, account: ApiAccount,
     now: datetime,
 ) -> GeneratedKey:
@@ -105,37 +114,41 @@ async def do_generate_session_key(
     on the PIN page; `/api/start_session` and `create_virtual_customer` turn the key into that link
     (`short_keys`). The session reads its queue's settings (channel, else group: `session_owner`) once.
 
-    This is the Command API's hot path (docs/performance.md): one settings read, then only (Core) INSERTs. The
-    session is new in this transaction, so its attributes, participants and jobs need no look-up.
+    This is the Command API's hot path (docs/performance.md): one unit of work (`store/units.py`, one
+    round trip on SQLite) with one settings read, then only (Core) INSERTs. The session is new in this
+    transaction, so its attributes, participants and jobs need no look-up. The caller holds the writer turn.
     """
-    owner, owner_id = session_owner(queue.channel_id, queue.group_id)
-    settings = await read_settings(db, owner, owner_id, KEY_SETTINGS)
-    policy = policy_of(settings)
-    ttl_s = key_ttl_s(requested_ttl_s, policy)
-    instant = settings["applet_running_mode"] == "instant_chat"
-    technician = queue.technician
-    token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
-    expires_at = now + timedelta(seconds=ttl_s)
-    s = SupportSession(
-        lsid=secrets.token_hex(16),
-        kind=(SessionKind.CHANNEL if queue.channel_id is not None else SessionKind.PRIVATE).value,
-        method=EntryMethod.API_KEY.value,
-        client_kind=(ClientKind.INSTANT_CHAT if instant else ClientKind.APPLET).value,
-        status=SessionStatus.CONNECTING.value, technician_id=technician.id if technician else None,
-        tech_group_id=queue.group_id, channel_id=queue.channel_id,
-        tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
-        code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
-    )
-    await insert_object(db, s)
-    short_key = await short_keys.add_live_key(db, {
-        "session_id": s.id, "link_token": token, "url_hostname": url_hostname, "priority": priority,
-        "account_id": account.id, "created_at": now, "expires_at": expires_at})
-    await attributes.add_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
-    await record_event(db, bus, s, type="session", op="created", audience=Audience.QUEUE, actor=api_actor(account),
-                       now=now, with_summary=True, participants=[])
-    await plan_first_deadline(db, s, policy)
-    await commit(db)
-    return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at, ttl_s)
+    def unit(db: Session) -> GeneratedKey:
+        owner, owner_id = session_owner(queue.channel_id, queue.group_id)
+        settings = read_settings_sync(db, owner, owner_id, KEY_SETTINGS)
+        policy = policy_of(settings)
+        ttl_s = key_ttl_s(requested_ttl_s, policy)
+        instant = settings["applet_running_mode"] == "instant_chat"
+        technician = queue.technician
+        token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
+        expires_at = now + timedelta(seconds=ttl_s)
+        s = SupportSession(
+            lsid=secrets.token_hex(16),
+            kind=(SessionKind.CHANNEL if queue.channel_id is not None else SessionKind.PRIVATE).value,
+            method=EntryMethod.API_KEY.value,
+            client_kind=(ClientKind.INSTANT_CHAT if instant else ClientKind.APPLET).value,
+            status=SessionStatus.CONNECTING.value, technician_id=technician.id if technician else None,
+            tech_group_id=queue.group_id, channel_id=queue.channel_id,
+            tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
+            code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
+        )
+        insert_object_sync(db, s)
+        short_key = short_keys.add_live_key(db, {
+            "session_id": s.id, "link_token": token, "url_hostname": url_hostname, "priority": priority,
+            "account_id": account.id, "created_at": now, "expires_at": expires_at})
+        attributes.add_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
+        record_event_sync(db, bus, s, type="session", op="created", audience=Audience.QUEUE,
+                          actor=api_actor(account), now=now, with_summary=True, participants=[])
+        plan_first_deadline(db, s, policy)
+        return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at, ttl_s)
+
+    with translate_conflicts():
+        return await database.run_unit(unit)
 
 
 async def _participant(db: AsyncSession, s: SupportSession, user_id: int) -> SessionParticipant | None:

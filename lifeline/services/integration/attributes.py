@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.bus import Bus
 from lifeline.domain.authorization import Action, Actor
@@ -84,9 +85,7 @@ async def session_values(db: AsyncSession, session_id: int) -> dict[str, str]:
     return {row.code_name: row.value for row in rows}
 
 
-async def add_values(
-    db: AsyncSession, bus: Bus, s: SupportSession, values: Mapping[str, str], *, now: datetime
-) -> None:
+def add_values(db: Session, bus: Bus, s: SupportSession, values: Mapping[str, str], *, now: datetime) -> None:
     """`write_values` for a session created in this transaction: it has no values to read, replace or clear.
 
     One INSERT for the non-empty values (none at all when every value is empty). Never commits.
@@ -94,7 +93,7 @@ async def add_values(
     rows = [{"session_id": s.id, "code_name": code, "value": value, "created_at": now}
             for code, value in values.items() if value]
     if rows:
-        await db.execute(insert(ApiSessionAttribute), rows)
+        db.execute(insert(ApiSessionAttribute), rows)
         publish_on_commit(db, bus, attribute_subject(s.lsid), {"type": "api_attributes", "session_id": s.id})
 
 

@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.domain.session_state import SessionStatus
 from lifeline.store.api_accounts import SHORT_KEY_DIGITS, ApiSessionKey
 from lifeline.store.sessions import SupportSession
-from lifeline.store.upsert import insert_if_missing
+from lifeline.store.upsert import insert_if_missing_sync
 
 SHORT_KEY_ATTEMPTS = 50  # random draws before giving up; ten million keys make collisions rare
 
@@ -32,7 +33,7 @@ def looks_like_short_key(code: str) -> bool:
     return len(code) == SHORT_KEY_DIGITS and code.isdigit()
 
 
-async def add_live_key(db: AsyncSession, values: dict[str, Any]) -> str:
+def add_live_key(db: Session, values: dict[str, Any]) -> str:
     """Store the `api_session_keys` row `values` under a random key no live key uses; the key.
 
     One `INSERT … ON CONFLICT DO NOTHING` per draw: the unique index on `live_short_key` decides,
@@ -40,7 +41,7 @@ async def add_live_key(db: AsyncSession, values: dict[str, Any]) -> str:
     """
     for _ in range(SHORT_KEY_ATTEMPTS):
         key = f"{secrets.randbelow(10 ** SHORT_KEY_DIGITS):0{SHORT_KEY_DIGITS}d}"
-        if await insert_if_missing(db, ApiSessionKey, "live_short_key", {**values, "short_key": key,
+        if insert_if_missing_sync(db, ApiSessionKey, "live_short_key", {**values, "short_key": key,
                                                                            "live_short_key": key}):
             return key
     raise RuntimeError("no free session key after many draws")

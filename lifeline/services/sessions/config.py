@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.domain.no_technician import NoTechnicianAction, NoTechnicianPolicy
 from lifeline.domain.permissions import PERMISSIONS, PermissionGrant
@@ -21,7 +22,7 @@ from lifeline.domain.post_to_url_config import PostToUrlConfig, parse_post_to_ur
 from lifeline.domain.settings_catalog import Owner, setting
 from lifeline.domain.timeouts import Alarm, TimeoutPolicy
 from lifeline.services.permissions import get_permissions
-from lifeline.services.settings import get_settings
+from lifeline.services.settings import get_settings_sync
 from lifeline.store.settings import GLOBAL_OWNER_ID
 
 #: Post-to-URL is configured per Technician Group under this key (part2 §14).
@@ -32,10 +33,15 @@ async def read_settings(
     db: AsyncSession, owner: Owner, owner_id: int | None, keys: Iterable[str]
 ) -> dict[str, Any]:
     """`{key: value}` for one owner; no owner at all (a session without a group) gives the defaults."""
+    return await db.run_sync(read_settings_sync, owner, owner_id, keys)
+
+
+def read_settings_sync(db: Session, owner: Owner, owner_id: int | None, keys: Iterable[str]) -> dict[str, Any]:
+    """`read_settings` inside a synchronous unit of work (`store/units.py`)."""
     wanted = list(keys)
     if owner_id is None:
         return {key: setting(key).default_value() for key in wanted}
-    return await get_settings(db, owner, GLOBAL_OWNER_ID if owner is Owner.GLOBAL else owner_id, wanted)
+    return get_settings_sync(db, owner, GLOBAL_OWNER_ID if owner is Owner.GLOBAL else owner_id, wanted)
 
 
 async def load_permissions(db: AsyncSession, tech_group_id: int | None) -> dict[str, PermissionGrant]:

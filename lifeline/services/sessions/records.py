@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from lifeline.bus import Bus
 from lifeline.errors import Conflict
 from lifeline.protocol.session_events import STORED_EVENT_MODELS
 from lifeline.services.events import publish_on_commit
-from lifeline.store.core_insert import insert_object
+from lifeline.store.core_insert import insert_object_sync
 from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSession
 
 STALE_MESSAGE = "The session changed while you were acting on it; reload it and try again."
@@ -138,6 +139,27 @@ async def record_event(
     `participants` is the session's current participant ids when the caller knows them (a session
     created in this transaction has none), which saves reading them.
     """
+    known = await participant_user_ids(db, s.id) if participants is None else participants
+    return await db.run_sync(lambda sync_db: record_event_sync(
+        sync_db, bus, s, type=type, op=op, audience=audience, actor=actor, now=now, data=data,
+        with_summary=with_summary, participants=known))
+
+
+def record_event_sync(
+    db: Session,
+    bus: Bus,
+    s: SupportSession,
+    *,
+    type: str,
+    op: str,
+    audience: str,
+    actor: SessionActor,
+    now: datetime,
+    participants: list[int],
+    data: dict[str, Any] | None = None,
+    with_summary: bool = False,
+) -> SessionEvent:
+    """`record_event` inside a synchronous unit of work (`store/units.py`), the participants known."""
     body = dict(data or {})
     if with_summary:
         body["session"] = summary(s)
@@ -148,10 +170,10 @@ async def record_event(
         channel_id=s.channel_id, data=body,
     )
     with translate_conflicts():
-        await insert_object(db, row)
+        insert_object_sync(db, row)
     event = wire_event(row, s.lsid)
     STORED_EVENT_MODELS[(type, op)].model_validate(event)  # a malformed event is a bug: fail before commit
-    route = route_of(row, await participant_user_ids(db, s.id) if participants is None else participants)
+    route = route_of(row, participants)
     publish_on_commit(db, bus, session_subject(s.lsid), {"route": route, "event": event})
     return row
 

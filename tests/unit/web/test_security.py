@@ -44,3 +44,21 @@ def test_cross_origin_post_is_refused_even_without_cookies() -> None:
     client.cookies.clear()
     answer = client.post("/thing", headers={"Origin": "http://evil.example"})
     assert answer.status_code == 403
+
+
+def _cookieless_client() -> TestClient:
+    app = Starlette(routes=[Route("/thing", _ok), Route("/api/command", _ok)])
+    app.add_middleware(CSRFMiddleware)
+    return TestClient(app, base_url="http://testserver")
+
+
+def test_a_page_without_the_cookie_gets_one() -> None:
+    answer = _cookieless_client().get("/thing")
+    assert CSRF_COOKIE in answer.cookies
+
+
+def test_machine_api_answers_set_no_csrf_cookie_but_keep_the_security_headers() -> None:
+    answer = _cookieless_client().get("/api/command")
+    assert answer.status_code == 200
+    assert CSRF_COOKIE not in answer.cookies
+    assert answer.headers["x-content-type-options"] == "nosniff"

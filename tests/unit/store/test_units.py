@@ -1,0 +1,119 @@
+"""`Database.run_unit`: one transaction of synchronous ORM work, one thread hop on SQLite, same answers on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lifeline.bus.local import LocalBus
+from lifeline.services.events import publish_on_commit
+from lifeline.store.engine import Database
+from tests.support.servers import fresh_database
+from tests.unit.store.conftest import Item, _Base
+
+# The database fixture's connections (asyncpg's) belong to the loop they were made on: the session's.
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    with fresh_database(request.param, tmp_path) as url:
+        db = Database(url)
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_Base.metadata.create_all)
+        yield db
+        await db.dispose()
+
+
+async def _names(db: Database) -> list[str]:
+    async with db.session() as s:
+        return list(await s.scalars(select(Item.name).order_by(Item.id)))
+
+
+async def test_the_unit_commits_and_returns_what_it_built(database: Database) -> None:
+    def unit(s: Session) -> Item:
+        item = Item(name="kept")
+        s.add(item)
+        s.flush()
+        return item
+
+    item = await database.run_unit(unit)
+    assert item.id is not None and item.name == "kept"  # readable after the unit: not expired on commit
+    assert await _names(database) == ["kept"]
+
+
+async def test_an_error_rolls_the_whole_unit_back_and_reaches_the_caller(database: Database) -> None:
+    await database.run_unit(lambda s: s.add(Item(name="taken")))
+
+    def clashing(s: Session) -> None:
+        s.add(Item(name="first"))
+        s.flush()
+        s.add(Item(name="taken"))  # unique clash on flush
+        s.flush()
+
+    with pytest.raises(IntegrityError):
+        await database.run_unit(clashing)
+    assert await _names(database) == ["taken"]
+
+
+async def test_events_queued_in_a_unit_are_published_on_the_loop_after_commit_only(database: Database) -> None:
+    bus = LocalBus()
+    heard: list[tuple[str, bytes]] = []
+
+    async def handler(subject: str, data: bytes) -> None:
+        heard.append((subject, data))
+
+    await bus.subscribe("items.>", handler)
+
+    def adding(name: str, fail: bool) -> Any:
+        def unit(s: Session) -> None:
+            s.add(Item(name=name))
+            publish_on_commit(s, bus, f"items.{name}", {"name": name})
+            if fail:
+                raise RuntimeError("changed my mind")
+        return unit
+
+    with pytest.raises(RuntimeError):
+        await database.run_unit(adding("dropped", fail=True))
+    await database.run_unit(adding("told", fail=False))
+    for _ in range(50):
+        if heard:
+            break
+        await asyncio.sleep(0.01)
+    assert [subject for subject, _ in heard] == ["items.told"]
+
+
+async def test_on_sqlite_the_whole_unit_is_one_hop_to_the_connections_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fresh_database("sqlite", tmp_path) as url:
+        db = Database(url)
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_Base.metadata.create_all)
+        await db.run_unit(lambda s: s.add(Item(name="warm")))  # the pool's connection exists now
+        sent: list[str] = []
+        original = aiosqlite.Connection._execute
+
+        async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.append(getattr(fn, "__name__", repr(fn)))
+            return await original(self, fn, *args, **kwargs)
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+
+        def three_statements(s: Session) -> None:
+            for name in ("a", "b", "c"):
+                s.add(Item(name=name))
+                s.flush()
+
+        await db.run_unit(three_statements)
+        hops = list(sent)
+        await db.dispose()
+    assert len(hops) == 1
