@@ -55,6 +55,10 @@ READING_ACTIONS = frozenset({
     "get_connected_client_list", "get_connected_clients", "check_health", "get_api_info",
 })
 
+#: Actions whose writes all go through `Database.run_unit`, which takes the writer turn itself, batched
+#: with the units of concurrent requests (holding the turn around them would serialise them and deadlock).
+UNIT_ACTIONS = frozenset({"generate_session_key"})
+
 
 def document_not_found() -> Response:
     return Response(DOCUMENT_NOT_FOUND, status_code=404, media_type="text/html; charset=UTF-8",
@@ -81,7 +85,7 @@ async def command_endpoint(request: Request) -> Response:
             command = parse_command(params, permission, context)
             ctx = CommandContext(services=services, db=db, account=account, hostname=public_hostname(services),
                                  now=now)
-            if command.spec.action in READING_ACTIONS:
+            if command.spec.action in READING_ACTIONS or command.spec.action in UNIT_ACTIONS:
                 element: etree._Element = await HANDLERS[command.spec.action](ctx, command.params)
             else:
                 async with services.db.writer_turn():

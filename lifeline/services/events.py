@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session as SyncSession
 
 from lifeline.bus import Bus
-from lifeline.store.units import CALLER_LOOP_KEY
+from lifeline.store.units import AFTER_BATCH_COMMIT_KEY, CALLER_LOOP_KEY
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,10 @@ def _flush_pending(sync_session: SyncSession) -> None:
         return
     try:
         loop = asyncio.get_running_loop()
-    except RuntimeError:  # a unit committed on the database's own thread (store/units.py): back to its loop
+    except RuntimeError:  # a unit of a batch, on the database's own thread (store/units.py)
+        # Its commit only released a savepoint: publish once the batch's COMMIT is done, on the caller's loop.
         caller: asyncio.AbstractEventLoop = sync_session.info[CALLER_LOOP_KEY]
-        caller.call_soon_threadsafe(_publish, caller, pending)
+        sync_session.info[AFTER_BATCH_COMMIT_KEY].append(partial(caller.call_soon_threadsafe, _publish, caller, pending))
         return
     _publish(loop, pending)
 

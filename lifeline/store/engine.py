@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from lifeline.store.sqlite_driver import async_creator
-from lifeline.store.units import run_unit
+from lifeline.store.units import SQLiteUnits, run_unit
 
 T = TypeVar("T")
 
@@ -64,6 +64,7 @@ class Database:
         self.engine = make_engine(database_url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = asyncio.Lock() if database_url.startswith("sqlite") else None
+        self._units = SQLiteUnits(self.engine, self.writer_turn) if self._writer is not None else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -86,10 +87,10 @@ class Database:
             yield
 
     async def run_unit(self, work: Callable[[Session], T]) -> T:
-        """`work(session)` and its commit as one transaction, in one round trip on SQLite (`store/units.py`).
-
-        Not a writer turn: a caller that writes on SQLite takes `writer_turn()` around it.
-        """
+        """`work(session)` committed as one unit (`store/units.py`): on SQLite batched with the units of
+        concurrent requests into one hop and one COMMIT, in the writer turn (do not hold it around this)."""
+        if self._units is not None:
+            return await self._units.run(work)
         return await run_unit(self.engine, self.sessionmaker, work)
 
     async def dispose(self) -> None:

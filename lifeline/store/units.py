@@ -21,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine
@@ -42,28 +44,80 @@ CALLER_LOOP_KEY = "lifeline_caller_loop"
 _SYNC_ENGINES: WeakKeyDictionary[OneHopConnection, Engine] = WeakKeyDictionary()
 
 
+#: `Session.info` key of a list a unit's after-commit hooks append to when the unit is one savepoint of a
+#: batch: the batch runs them after its real COMMIT, and drops them if that COMMIT fails.
+AFTER_BATCH_COMMIT_KEY = "lifeline_after_batch_commit"
+
+#: Units run in one SQLite transaction at most. Enough to drain 16 concurrent API clients in one or two hops;
+#: small enough that one batch holds the write lock for a few milliseconds only.
+MAX_UNITS_PER_BATCH = 32
+
+
 async def run_unit(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession],
                    work: Callable[[Session], T]) -> T:
-    """`work(session)`, then COMMIT; `work`'s result. Rolled back, and the exception re-raised, on error."""
-    loop = asyncio.get_running_loop()
-    if engine.dialect.name != "sqlite":
-        async with sessions() as db:
-            db.info[CALLER_LOOP_KEY] = loop
-            result = await db.run_sync(work)
-            await db.commit()
-            return result
-    async with engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        if not isinstance(driver, OneHopConnection):  # every SQLite engine of ours is made by store/engine.py
-            raise TypeError(f"run_unit needs the one-hop SQLite driver, not {type(driver).__name__}")
-        return await driver.run_on_thread(partial(_run_here, _sync_engine(driver), work, loop))
+    """PostgreSQL: `work(session)` through `run_sync`, then COMMIT. Rolled back, and re-raised, on error."""
+    async with sessions() as db:
+        db.info[CALLER_LOOP_KEY] = asyncio.get_running_loop()
+        result = await db.run_sync(work)
+        await db.commit()
+        return result
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    ok: bool
+    value: Any  # the unit's result, or the exception it raised
+
+
+class SQLiteUnits:
+    """The units of one SQLite database, run in batches: one hop, one transaction, one COMMIT per batch.
+
+    SQLite has one writer at a time, so concurrent units wait anyway; the units queued while a batch runs
+    form the next one. Each unit is a savepoint of the batch's transaction: a unit that fails is rolled back
+    alone and gets its own exception; the others commit together. A COMMIT that fails fails every unit of
+    the batch (none of their after-commit hooks run). The batch holds the process's writer turn.
+    """
+
+    def __init__(self, engine: AsyncEngine, writer_turn: Callable[[], AbstractAsyncContextManager[None]]) -> None:
+        self._engine = engine
+        self._writer_turn = writer_turn
+        self._waiting: list[tuple[Callable[[Session], Any], asyncio.Future[Any]]] = []
+        self._runner: asyncio.Task[None] | None = None
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._waiting.append((work, future))
+        if self._runner is None or self._runner.done():
+            self._runner = loop.create_task(self._run_batches(loop))
+        return await future
+
+    async def _run_batches(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self._waiting:
+            batch = self._waiting[:MAX_UNITS_PER_BATCH]
+            del self._waiting[:MAX_UNITS_PER_BATCH]
+            try:
+                async with self._writer_turn(), self._engine.connect() as connection:
+                    driver = (await connection.get_raw_connection()).driver_connection
+                    if not isinstance(driver, OneHopConnection):  # every SQLite engine here is store/engine.py's
+                        raise TypeError(f"units need the one-hop SQLite driver, not {type(driver).__name__}")
+                    outcomes = await driver.run_on_thread(
+                        partial(_run_batch, _sync_engine(driver), [work for work, _ in batch], loop))
+            except Exception as exc:  # no connection, or the COMMIT failed: every unit of the batch failed
+                outcomes = [_Outcome(False, exc)] * len(batch)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():  # its caller was cancelled; the unit ran (or failed) all the same
+                    continue
+                if outcome.ok:
+                    future.set_result(outcome.value)
+                else:
+                    future.set_exception(outcome.value)
 
 
 def _sync_engine(driver: OneHopConnection) -> Engine:
     engine = _SYNC_ENGINES.get(driver)
     if engine is None:
-        # The creator runs only on the database thread (first checkout inside `_run_here`), where sqlite3
+        # The creator runs only on the database thread (first checkout inside `_run_batch`), where sqlite3
         # allows the connection to be used; StaticPool hands out that one connection and never closes it
         # (aiosqlite owns it and closes it with the pooled async connection).
         engine = create_engine("sqlite://", creator=lambda: driver._conn, poolclass=StaticPool)
@@ -71,10 +125,33 @@ def _sync_engine(driver: OneHopConnection) -> Engine:
     return engine
 
 
-def _run_here(engine: Engine, work: Callable[[Session], T], loop: asyncio.AbstractEventLoop,
-              _connection: sqlite3.Connection) -> T:
-    """On the sqlite3 connection's thread: the whole unit, commit included."""
-    with Session(engine, expire_on_commit=False, info={CALLER_LOOP_KEY: loop}) as db:
-        result = work(db)
-        db.commit()
-        return result
+def _run_batch(engine: Engine, works: list[Callable[[Session], Any]], loop: asyncio.AbstractEventLoop,
+               _connection: sqlite3.Connection) -> list[_Outcome]:
+    """On the sqlite3 connection's thread: every unit as a savepoint of one transaction, then COMMIT."""
+    outcomes: list[_Outcome] = []
+    committed_hooks: list[Callable[[], None]] = []
+    with engine.connect() as connection:
+        # IMMEDIATE: the write lock is taken now (another process's writer is waited for in the busy
+        # handler) rather than at the first write, which could not wait once a read had seen an older state.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            for work in works:
+                hooks: list[Callable[[], None]] = []
+                with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                             info={CALLER_LOOP_KEY: loop, AFTER_BATCH_COMMIT_KEY: hooks}) as db:
+                    try:
+                        result = work(db)
+                        db.commit()  # releases the unit's savepoint
+                    except Exception as exc:
+                        db.rollback()  # back to the unit's savepoint: the batch goes on without it
+                        outcomes.append(_Outcome(False, exc))
+                        continue
+                outcomes.append(_Outcome(True, result))
+                committed_hooks.extend(hooks)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    for hook in committed_hooks:
+        hook()
+    return outcomes
