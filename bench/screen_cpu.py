@@ -11,9 +11,10 @@ same X workloads (``screen_x``: a private 1920×1080 Xvfb, the pan and video
 animators at 60 Hz, an xterm printing 50 lines/s, ``xdotool type`` at 8
 keys/s): the real backends (``Desktop``: XShm grab, DAMAGE), the real
 ``CaptureClock`` and one ``ScreenEncoder``, driven as ``AgentSession._tick``
-drives them. The viewer is simulated: it acknowledges each update
-``--ack-ms`` after it was produced (a browser that decodes and paints a
-1080p JPEG in about that time), which opens the ack window again.
+drives them. The viewer is simulated: it decodes VP8 (``encodings``, as
+the console does) and acknowledges each update ``--ack-ms`` after it was
+produced, reporting that time as its drawing time (a browser that decodes
+and paints a 1080p JPEG in about that time, on loopback).
 
 Reported per workload: updates produced per second, loop wake-ups per
 second, and CPU time (user+system of this whole process, every thread) per
@@ -43,6 +44,7 @@ from screen_x import SCROLL_SCRIPT, PanAnimator, VideoAnimator  # noqa: E402
 
 from lifeline.agent.capture.clock import CaptureClock  # noqa: E402
 from lifeline.agent.streams import DesktopWorker, Stream  # noqa: E402
+from lifeline.protocol import Encoding, messages  # noqa: E402
 from tests.support.remote import x_client, xdotool, xvfb  # noqa: E402
 from tests.support.sessions import wait_for  # noqa: E402
 
@@ -74,7 +76,8 @@ class Counting:
 
     def _ack(self, seq: int) -> None:
         encoder = self.stream.encoder
-        if encoder.handle_control({"type": "ack", "seq": seq}):
+        # On loopback the whole delay is the viewer's decoding and drawing, and it says so.
+        if encoder.handle_control(messages.ack(seq, draw_ms=round(self.ack_s * MS_PER_S))):
             self.clock.window_opened(encoder.waiting)
 
 
@@ -101,6 +104,7 @@ async def measure(display: str, name: str, start: Callable[[], None], stop: Call
     clock = CaptureClock(loop, display)
     worker.open(display, "technician", clock.notify)
     stream = Stream("bench", "control", "bench", active=True)
+    stream.encoder.accept_encodings([Encoding.VP8])  # as the console does where WebCodecs decodes VP8
     counting = Counting(stream, clock, ack_s)
     profiler = cProfile.Profile(time.thread_time) if profile else None  # CPU time of the desktop thread
     try:

@@ -91,6 +91,9 @@ class Motion(StrEnum):
 
 MAX_UINT32 = 0xFFFFFFFF
 MAX_VERSIONS = 32
+#: Longest decode-and-draw time (ms) an ack may report: past the agent's ack timeout (10 s)
+#: the update counts as lost anyway.
+MAX_DRAW_MS = 60_000
 #: Encoding ids are a u8 on the wire (frames.py); a list of them cannot be longer.
 MAX_ENCODING_ID = 0xFF
 MAX_ENCODINGS = 32
@@ -150,7 +153,7 @@ _SCHEMAS: dict[str, dict[str, _Field]] = {
         "dy": _int(-MAX_WHEEL_STEPS, MAX_WHEEL_STEPS),
     },
     "release_all": {},
-    "ack": {"seq": _int(0, MAX_UINT32)},
+    "ack": {"seq": _int(0, MAX_UINT32), "draw_ms": _int(0, MAX_DRAW_MS, required=False)},
     "clipboard": {"text": _Field(str, max_length=MAX_CLIPBOARD_CHARS)},
     "cursor": {"x": _int(-MAX_COORD, MAX_COORD), "y": _int(-MAX_COORD, MAX_COORD), "visible": _BOOL},
     "cursor_shape": {
@@ -296,9 +299,10 @@ def release_all() -> Message:
     return _build("release_all")
 
 
-def ack(seq: int) -> Message:
-    """The viewer has drawn update ``seq`` (and all before it)."""
-    return _build("ack", seq=seq)
+def ack(seq: int, draw_ms: int | None = None) -> Message:
+    """The viewer has drawn update ``seq`` (and all before it); ``draw_ms``: how long decoding and
+    drawing it took, which the agent's link-rate estimate leaves out (a busy viewer is not a slow link)."""
+    return _build("ack", seq=seq, draw_ms=draw_ms)
 
 
 def clipboard(text: str) -> Message:

@@ -180,8 +180,8 @@ class ScreenEncoder:
         """True when changes were noted (damage, a refresh) that no update has carried yet."""
         return self._pending is None or bool(self._pending) or self._force_full
 
-    def ack(self, seq: int) -> None:
-        self.pacer.acked(seq, self._clock())
+    def ack(self, seq: int, draw_ms: int = 0) -> None:
+        self.pacer.acked(seq, self._clock(), draw_ms / MS_PER_S)
 
     def request_refresh(self) -> None:
         """Send the whole screen next (viewer asked, or it was replaced)."""
@@ -208,7 +208,7 @@ class ScreenEncoder:
         """Apply a validated ``ack``, ``quality`` or ``refresh`` message; False if not one of those."""
         kind = message.get("type")
         if kind == "ack":
-            self.ack(message["seq"])
+            self.ack(message["seq"], message.get("draw_ms", 0))
         elif kind == "quality":
             self.set_quality_hint(message.get("jpeg_quality"), message.get("max_fps"), message.get("motion"))
         elif kind == "refresh":

@@ -16,8 +16,12 @@ Acks also measure the link's delivery rate (``LinkRate``), which decides whether
 sustained motion is worth VP8's CPU (choose.link_too_slow_for_jpeg). Only periods
 when the link was the limit count: an update was waiting because the window was
 full. Then each ack's newly acknowledged bytes took the time since the previous ack
-(or since they were sent, if later) to get through. A stream whose encoder is the
-limit never fills the window and yields no samples, so it cannot pass for a slow link.
+(or since they were sent, if later) to get through, less the time the viewer says
+(the ack's ``draw_ms``) it spent decoding and drawing. A stream whose encoder is the
+limit never fills the window and yields no samples, so it cannot pass for a slow link;
+nor can a viewer whose own CPU is the limit: on a loaded two-core machine
+(bench/screen.py) its late acks had Automatic switch 1080p video to VP8, ~45 ms of
+agent CPU per frame against JPEG's ~6 (bench/screen_cpu.py with an 80 ms ack).
 """
 
 from __future__ import annotations
@@ -123,8 +127,13 @@ class Pacer:
         self._in_flight[seq] = (now, size)
         self._last_sent_at = now
 
-    def acked(self, seq: int, now: float) -> float | None:
-        """Record a cumulative ack; return the RTT sample in ms, or None for an unknown seq."""
+    def acked(self, seq: int, now: float, viewer_s: float = 0.0) -> float | None:
+        """Record a cumulative ack; return the RTT sample in ms, or None for an unknown seq.
+
+        ``viewer_s``: how long the viewer took to decode and draw the update (the ack's
+        ``draw_ms``). The link-rate sample leaves it out: a viewer slowed by its own CPU
+        acknowledges late over a fast link, and was taken for a slow one.
+        """
         entry = self._in_flight.get(seq)
         if entry is None:
             return None
@@ -134,7 +143,7 @@ class Pacer:
         delivered = sum(self._in_flight.pop(s)[1] for s in done)
         if self._window_blocked:
             began = first_sent_at if self._last_acked_at is None else max(first_sent_at, self._last_acked_at)
-            self.link.add(now, delivered, now - began)
+            self.link.add(now, delivered, now - began - viewer_s)
         self._window_blocked = False
         self._last_acked_at = now
         sample = (now - sent_at) * MS_PER_S

@@ -18,6 +18,7 @@ def test_builders_produce_messages_that_decode_to_themselves() -> None:
         messages.wheel(1, 2, 0, -3),
         messages.release_all(),
         messages.ack(42),
+        messages.ack(43, draw_ms=17),
         messages.clipboard("héllo\n"),
         messages.cursor_position(3, 4),
         messages.cursor_shape(16, 16, 1, 1, "iVBORw0KGgo="),

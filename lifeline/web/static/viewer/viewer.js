@@ -176,8 +176,9 @@ export class Viewer extends EventTarget {
       }
       this._withdrawVideo();
     }
-    this._send(messages.ack(update.seq));
-    this.stats.record({ seq: update.seq, bytes, decodeMs: performance.now() - started, timestampMs: update.timestampMs });
+    const decodeMs = performance.now() - started;
+    this._send(messages.ack(update.seq, decodeMs));
+    this.stats.record({ seq: update.seq, bytes, decodeMs, timestampMs: update.timestampMs });
     this._emit("update", update);
   }
 

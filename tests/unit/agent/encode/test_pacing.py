@@ -77,6 +77,28 @@ def test_link_rate_counts_acks_while_updates_wait_for_the_window() -> None:
     assert pacer.link.bytes_per_s(0.2) == UPDATE_BYTES / 0.1
 
 
+def test_link_rate_leaves_out_the_time_a_busy_viewer_spent_drawing() -> None:
+    """Acks every 0.1 s because the viewer takes 0.095 s to draw each update: a fast link, not a 1 MB/s one."""
+    from lifeline.agent.encode.choose import link_too_slow_for_jpeg
+
+    def rate(viewer_s: float) -> float | None:
+        pacer = Pacer(max_unacked=2)
+        pacer.sent(1, 0.0, UPDATE_BYTES)
+        pacer.sent(2, 0.0, UPDATE_BYTES)
+        for seq in range(3, 22):
+            now = (seq - 2) * 0.1
+            assert not pacer.window_open()  # the next update waits for an ack
+            pacer.acked(seq - 2, now, viewer_s=viewer_s)
+            pacer.sent(seq, now, UPDATE_BYTES)
+        return pacer.link.bytes_per_s(now)
+
+    frame_px = 1920 * 1080
+    late = rate(0.0)  # without the viewer's draw time: 1 MB/s, "too slow for JPEG"
+    assert late is not None and abs(late - UPDATE_BYTES / 0.1) < 1 and link_too_slow_for_jpeg(late, frame_px, False)
+    busy = rate(0.095)
+    assert busy is not None and not link_too_slow_for_jpeg(busy, frame_px, False)
+
+
 def test_link_rate_ignores_an_encoder_bound_or_idle_stream() -> None:
     """Each update is acked long before the (slow) encoder has the next: the window never fills."""
     pacer = Pacer(max_unacked=2)
