@@ -8,13 +8,14 @@ revocations apply to tokens already handed out (D-20).
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from functools import partial
+
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from lifeline.api.oauth_tokens import ACCESS_DENIED, OAuthError, parse_bearer_token
 from lifeline.api.xml_response import CONNECTION_CLOSE_HEADERS
-from lifeline.services.api_tokens import account_for_token
+from lifeline.services.api_tokens import account_for_token_sync
 from lifeline.services.context import Services
 from lifeline.store.api_accounts import ApiAccount
 
@@ -25,19 +26,14 @@ def services_of(connection: HTTPConnection) -> Services:
 
 
 async def account_for_bearer(services: Services, token: str | None) -> ApiAccount | None:
-    async with services.db.session() as db:
-        return await account_for_token(db, token, now=services.now())
+    """One read (`Database.read`: one hop on SQLite), no session of the caller's: every API call makes it."""
+    return await services.db.read(partial(account_for_token_sync, token=token, now=services.now()))
 
 
-async def require_api_account(connection: HTTPConnection, db: AsyncSession | None = None) -> ApiAccount:
-    """The enabled account behind `Authorization: Bearer …`, or `OAuthError(ACCESS_DENIED)`.
-
-    Pass the request's `db` session when there is one: the check then costs no session of its own.
-    """
-    token = parse_bearer_token(connection.headers.get("authorization"))
+async def require_api_account(connection: HTTPConnection) -> ApiAccount:
+    """The enabled account behind `Authorization: Bearer …`, or `OAuthError(ACCESS_DENIED)`."""
     services = services_of(connection)
-    account = await (account_for_bearer(services, token) if db is None
-                     else account_for_token(db, token, now=services.now()))
+    account = await account_for_bearer(services, parse_bearer_token(connection.headers.get("authorization")))
     if account is None:
         raise OAuthError(ACCESS_DENIED)
     return account

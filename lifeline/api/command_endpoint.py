@@ -66,11 +66,11 @@ def document_not_found() -> Response:
 
 
 async def command_endpoint(request: Request) -> Response:
-    """One database session serves the whole request, the bearer check included."""
+    """The bearer check is one read of its own (`require_api_account`); one session serves the handler."""
     services = services_of(request)
     async with services.db.session() as db:
         try:
-            account = await require_api_account(request, db)
+            account = await require_api_account(request)
         except OAuthError as exc:
             return oauth_error_response(exc)
         permission = CommandPermission(account.perm_command)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.api.oauth_tokens import (
     TOKEN_LIFETIME_S,
@@ -65,14 +66,15 @@ async def issue_token(session: AsyncSession, request: TokenRequest, *, now: date
     return issued.token
 
 
-async def account_for_token(session: AsyncSession, token: str | None, *, now: datetime) -> ApiAccount | None:
+def account_for_token_sync(session: Session, token: str | None, *, now: datetime) -> ApiAccount | None:
     """The enabled account a valid bearer token belongs to; `None` for anything else (→ 401).
 
-    Permissions are read from the account row now, not from the token (D-20).
+    Permissions are read from the account row now, not from the token (D-20). Synchronous ORM work: every
+    API call runs it as one `Database.read` (one hop on SQLite, api/bearer.py).
     """
     if not token:
         return None
-    found = (await session.execute(_TOKEN_WITH_ACCOUNT, {"token_hash": hash_token(token)})).first()
+    found = session.execute(_TOKEN_WITH_ACCOUNT, {"token_hash": hash_token(token)}).first()
     if found is None:
         return None
     row, account = found

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -53,13 +53,14 @@ AFTER_BATCH_COMMIT_KEY = "lifeline_after_batch_commit"
 MAX_UNITS_PER_BATCH = 32
 
 
-async def run_unit(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession],
-                   work: Callable[[Session], T]) -> T:
+async def run_unit(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T], *,
+                   commit: bool = True) -> T:
     """PostgreSQL: `work(session)` through `run_sync`, then COMMIT. Rolled back, and re-raised, on error."""
     async with sessions() as db:
         db.info[CALLER_LOOP_KEY] = asyncio.get_running_loop()
         result = await db.run_sync(work)
-        await db.commit()
+        if commit:
+            await db.commit()
         return result
 
 
@@ -98,9 +99,7 @@ class SQLiteUnits:
             del self._waiting[:MAX_UNITS_PER_BATCH]
             try:
                 async with self._writer_turn(), self._engine.connect() as connection:
-                    driver = (await connection.get_raw_connection()).driver_connection
-                    if not isinstance(driver, OneHopConnection):  # every SQLite engine here is store/engine.py's
-                        raise TypeError(f"units need the one-hop SQLite driver, not {type(driver).__name__}")
+                    driver = await _one_hop_driver(connection)
                     outcomes = await driver.run_on_thread(
                         partial(_run_batch, _sync_engine(driver), [work for work, _ in batch], loop))
             except Exception as exc:  # no connection, or the COMMIT failed: every unit of the batch failed
@@ -112,6 +111,28 @@ class SQLiteUnits:
                     future.set_result(outcome.value)
                 else:
                     future.set_exception(outcome.value)
+
+
+async def read_sqlite(engine: AsyncEngine, work: Callable[[Session], T]) -> T:
+    """`work(session)` reading only, in one hop on a pooled connection's thread: no transaction, no batch.
+
+    Reads need no writer turn (WAL readers never wait for the writer) and nothing to commit.
+    """
+    async with engine.connect() as connection:
+        driver = await _one_hop_driver(connection)
+        return await driver.run_on_thread(partial(_read_here, _sync_engine(driver), work))
+
+
+async def _one_hop_driver(connection: AsyncConnection) -> OneHopConnection:
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, OneHopConnection):  # every SQLite engine here is made by store/engine.py
+        raise TypeError(f"units need the one-hop SQLite driver, not {type(driver).__name__}")
+    return driver
+
+
+def _read_here(engine: Engine, work: Callable[[Session], T], _connection: sqlite3.Connection) -> T:
+    with Session(engine, expire_on_commit=False) as db:
+        return work(db)
 
 
 def _sync_engine(driver: OneHopConnection) -> Engine:

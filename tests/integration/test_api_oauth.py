@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from lifeline.api.oauth_tokens import ClientCredentials, TokenRequest
 from lifeline.domain.authorization import Actor
 from lifeline.domain.roles import Role
 from lifeline.services.api_accounts import do_create_api_account, do_regenerate_secret
-from lifeline.services.api_tokens import account_for_token, issue_token
+from lifeline.services.api_tokens import account_for_token_sync, issue_token
 from lifeline.services.audit import AuditActor
 from lifeline.store.engine import Database
 from lifeline.store.migrate import upgrade
@@ -83,17 +84,22 @@ def test_token_expiry_with_an_injected_clock(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         db = Database(url)
+
+        async def checked(token: str, now: datetime) -> object:
+            """The bearer check of every API call (`api/bearer.py`), at the clock's `now`."""
+            return await db.read(partial(account_for_token_sync, token=token, now=now))
+
         async with db.session() as session:
             made = await do_create_api_account(session, None, name="clock", permissions={"command": "read_only"},
                                                now=t0, actor=master, audit_actor=audit)
             request = TokenRequest(ClientCredentials(made.account.client_id, made.client_secret))
             token = await issue_token(session, request, now=t0)
-            assert await account_for_token(session, token, now=t0 + timedelta(seconds=3599)) is not None
-            assert await account_for_token(session, token, now=t0 + timedelta(seconds=3600)) is None
+            assert await checked(token, t0 + timedelta(seconds=3599)) is not None
+            assert await checked(token, t0 + timedelta(seconds=3600)) is None
             second = await issue_token(session, request, now=t0 + timedelta(seconds=10))
             await do_regenerate_secret(session, None, made.account.id, now=t0 + timedelta(seconds=20),
                                        actor=master, audit_actor=audit)
-            assert await account_for_token(session, second, now=t0 + timedelta(seconds=21)) is None
+            assert await checked(second, t0 + timedelta(seconds=21)) is None
         await db.dispose()
 
     asyncio.run(scenario())

@@ -11,6 +11,8 @@ key and shown in the real-time model.
 
 from __future__ import annotations
 
+from functools import partial
+
 from lxml import etree
 
 from lifeline.api.command_params import (
@@ -112,7 +114,7 @@ async def _key_queue(ctx: CommandContext, target: QueueTarget) -> tuple[api_sess
         return api_sessions.KeyQueue(technician=user), "rep", user.id, available
     if target.kind is QueueKind.TEAM:
         group_id = target.id or 0
-        online = await directory.enabled_group_online(ctx.db, group_id)
+        online = await ctx.services.db.read(partial(directory.enabled_group_online, group_id=group_id))
         if online is None:
             raise CommandApiError(E10_TEAM_NOT_FOUND)
         return api_sessions.KeyQueue(tech_group_id=group_id), "team", group_id, online

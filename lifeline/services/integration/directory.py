@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.domain.roles import Role
 from lifeline.domain.routing import TechnicianStatus
@@ -157,9 +158,12 @@ _GROUP_ONLINE = (select(TechGroup.enabled, _online_count(TechGroup.id).scalar_su
                  .where(TechGroup.id == bindparam("group_id")))
 
 
-async def enabled_group_online(db: AsyncSession, group_id: int) -> bool | None:
-    """`None` when no enabled group has this id, else whether any of its technicians is online: one query."""
-    found = (await db.execute(_GROUP_ONLINE, {"group_id": group_id})).first()
+def enabled_group_online(db: Session, group_id: int) -> bool | None:
+    """`None` when no enabled group has this id, else whether any of its technicians is online: one query.
+
+    Synchronous ORM work: `generate_session_key` runs it as one `Database.read` (one hop on SQLite).
+    """
+    found = db.execute(_GROUP_ONLINE, {"group_id": group_id}).first()
     return None if found is None or not found[0] else bool(found[1])
 
 
