@@ -166,3 +166,15 @@ async def test_concurrent_units_share_batches_and_a_failing_one_is_rolled_back_a
     assert stored == ["taken", *names]
     assert sorted(heard) == sorted(f"items.{n}" for n in names)  # nothing for the unit that failed
     assert hops < len(outcomes)  # queued units ran together
+
+
+async def test_a_read_sees_committed_units_and_commits_nothing(database: Database) -> None:
+    await database.run_unit(lambda s: s.add(Item(name="seen")))
+
+    def reading(s: Session) -> list[str]:
+        s.add(Item(name="never"))  # a read that writes anyway is not committed
+        s.flush()
+        return list(s.scalars(select(Item.name).order_by(Item.id)))
+
+    assert await database.read(reading) == ["seen", "never"]
+    assert await _names(database) == ["seen"]
