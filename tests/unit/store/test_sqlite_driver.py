@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import aiosqlite
 import pytest
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -12,20 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from lifeline.store.engine import Database
 from lifeline.store.sqlite_driver import OneHopConnection
 from tests.unit.store.conftest import Item
-
-
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of every function sent to a connection's thread."""
-    sent: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
-    return sent
 
 
 async def test_the_engine_connects_through_one_hop_connections_with_the_pragmas(db: Database) -> None:

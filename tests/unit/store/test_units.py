@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -91,81 +90,53 @@ async def test_events_queued_in_a_unit_are_published_on_the_loop_after_commit_on
     assert [subject for subject, _ in heard] == ["items.told"]
 
 
-async def test_on_sqlite_the_whole_unit_is_one_hop_to_the_connections_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with fresh_database("sqlite", tmp_path) as url:
-        db = Database(url)
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        await db.run_unit(lambda s: s.add(Item(name="warm")))  # the pool's connection exists now
-        sent: list[str] = []
-        original = aiosqlite.Connection._execute
+async def test_on_sqlite_the_whole_unit_is_one_hop_to_the_connections_thread(db: Database, hops: list[str]) -> None:
+    await db.run_unit(lambda s: s.add(Item(name="warm")))  # the pool's connection exists now
+    before = len(hops)
 
-        async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-            sent.append(getattr(fn, "__name__", repr(fn)))
-            return await original(self, fn, *args, **kwargs)
+    def three_statements(s: Session) -> None:
+        for name in ("a", "b", "c"):
+            s.add(Item(name=name))
+            s.flush()
 
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
-
-        def three_statements(s: Session) -> None:
-            for name in ("a", "b", "c"):
-                s.add(Item(name=name))
-                s.flush()
-
-        await db.run_unit(three_statements)
-        hops = list(sent)
-        await db.dispose()
-    assert len(hops) == 1
+    await db.run_unit(three_statements)
+    assert len(hops) - before == 1
 
 
 async def test_concurrent_units_share_batches_and_a_failing_one_is_rolled_back_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, hops: list[str]
 ) -> None:
-    with fresh_database("sqlite", tmp_path) as url:
-        db = Database(url)
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        await db.run_unit(lambda s: s.add(Item(name="taken")))
-        bus = LocalBus()
-        heard: list[str] = []
+    await db.run_unit(lambda s: s.add(Item(name="taken")))
+    bus = LocalBus()
+    heard: list[str] = []
 
-        async def handler(subject: str, data: bytes) -> None:
-            heard.append(subject)
+    async def handler(subject: str, data: bytes) -> None:
+        heard.append(subject)
 
-        await bus.subscribe("items.>", handler)
-        sent: list[str] = []
-        original = aiosqlite.Connection._execute
+    await bus.subscribe("items.>", handler)
 
-        async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-            sent.append(getattr(fn, "__name__", repr(fn)))
-            return await original(self, fn, *args, **kwargs)
+    def adding(name: str) -> Any:
+        def unit(s: Session) -> str:
+            s.add(Item(name=name))
+            s.flush()
+            publish_on_commit(s, bus, f"items.{name}", {"name": name})
+            return name
+        return unit
 
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
-
-        def adding(name: str) -> Any:
-            def unit(s: Session) -> str:
-                s.add(Item(name=name))
-                s.flush()
-                publish_on_commit(s, bus, f"items.{name}", {"name": name})
-                return name
-            return unit
-
-        names = [f"n{i}" for i in range(10)]
-        outcomes = await asyncio.gather(*(db.run_unit(adding(n)) for n in [*names[:5], "taken", *names[5:]]),
-                                        return_exceptions=True)
-        hops = len(sent)
-        for _ in range(50):
-            if len(heard) == len(names):
-                break
-            await asyncio.sleep(0.01)
-        stored = await _names(db)
-        await db.dispose()
+    names = [f"n{i}" for i in range(10)]
+    before = len(hops)
+    outcomes = await asyncio.gather(*(db.run_unit(adding(n)) for n in [*names[:5], "taken", *names[5:]]),
+                                    return_exceptions=True)
+    batches = len(hops) - before
+    for _ in range(50):
+        if len(heard) == len(names):
+            break
+        await asyncio.sleep(0.01)
     assert outcomes[:5] == names[:5] and outcomes[6:] == names[5:]
     assert isinstance(outcomes[5], IntegrityError)
-    assert stored == ["taken", *names]
+    assert await _names(db) == ["taken", *names]
     assert sorted(heard) == sorted(f"items.{n}" for n in names)  # nothing for the unit that failed
-    assert hops < len(outcomes)  # queued units ran together
+    assert batches < len(outcomes)  # queued units ran together
 
 
 async def test_a_read_sees_committed_units_and_commits_nothing(database: Database) -> None:
