@@ -103,14 +103,18 @@ def test_api_chat_lines_record_the_sending_api_account_for_technicians_only(sqli
     assert seen_by_customer == [("via API", None)] * 3 + [("typed by the customer", None)]
 
 
-def test_concurrent_key_requests_all_succeed_with_distinct_keys(sqlite_server: ServerProcess,
-                                                                 full_token: str) -> None:
-    """Writers of one process take turns on SQLite (`Database.writer_turn`) instead of failing or colliding."""
-    group = create_tech_group(sqlite_server)
+def test_concurrent_key_requests_all_succeed_with_distinct_keys_that_work(server: ServerProcess) -> None:
+    """Concurrent keys are units of work (`store/units.py`): batched on SQLite, run_sync on PostgreSQL."""
+    token = token_for(server, create_api_account(server, name=API_NAME, command="full"))
+    group = create_tech_group(server)
+    tech = online_technician(server, group)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        keys = list(pool.map(lambda _: new_key(sqlite_server, full_token, group), range(32)))
+        keys = list(pool.map(lambda _: new_key(server, token, group), range(32)))
     assert len({short_key for short_key, _ in keys}) == 32
     assert len({key_url for _, key_url in keys}) == 32
+    customer = enter_pin(server, keys[7][0])
+    assert customer.lsid in [s["lsid"] for s in tech.get("/api/console/queue")["sessions"]]
+    assert customer.state()["status"] == "waiting"
 
 
 @pytest.mark.parametrize("queue", ["rep", "team"])
