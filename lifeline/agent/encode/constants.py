@@ -183,6 +183,14 @@ CHANGE_RATE_SMOOTHING = 0.5
 #: for this many seconds, so settled text becomes sharp again.
 LOSSLESS_REFRESH_AFTER_S = 1.0
 
+#: How much sooner (s) than LOSSLESS_REFRESH_AFTER_S a region counts as still
+#: when the encoder is asked. The capture loop's once-a-second tick is timed
+#: from the start of the pass that sent the region, its lossy stamp from the
+#: encode a few ms later, so the tick found it 0.99 s still and the refresh
+#: waited a whole second more (bench/screen.py: a 4 MB whole-screen PNG, 0.3 s
+#: of CPU, then landed in the measured full-screen workload).
+LOSSLESS_REFRESH_SLACK_S = 0.1
+
 # ----- DEFLATE codec (codecs/deflate.py, choose.py) ---------------------------------------
 
 #: Most colours (count) sent as a palette: indices then fit one byte, and

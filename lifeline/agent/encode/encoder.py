@@ -42,6 +42,7 @@ from lifeline.agent.encode.constants import (
     CHANGE_RATE_SMOOTHING,
     FULL_FRAME_DIRTY_RATIO,
     LOSSLESS_REFRESH_AFTER_S,
+    LOSSLESS_REFRESH_SLACK_S,
 )
 from lifeline.agent.encode.pacing import Pacer
 from lifeline.agent.encode.passes.combine import combine
@@ -369,7 +370,7 @@ class ScreenEncoder:
     def _lossless_refresh(self, height: int, width: int, now: float) -> list[Op]:
         """PNG ops for lossy cells that have been still long enough to deserve sharpness."""
         with np.errstate(invalid="ignore"):
-            settled = (now - self._lossy_since) >= LOSSLESS_REFRESH_AFTER_S
+            settled = (now - self._lossy_since) >= LOSSLESS_REFRESH_AFTER_S - LOSSLESS_REFRESH_SLACK_S
         if not settled.any():
             return []
         return combine(cells_to_ops(settled, height, width, lossless=True))
