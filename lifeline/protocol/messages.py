@@ -300,8 +300,8 @@ def release_all() -> Message:
 
 
 def ack(seq: int, draw_ms: int | None = None) -> Message:
-    """The viewer has drawn update ``seq`` (and all before it); ``draw_ms``: how long decoding and
-    drawing it took, which the agent's link-rate estimate leaves out (a busy viewer is not a slow link)."""
+    """The viewer has drawn update ``seq`` (and all before it); ``draw_ms``: how long it held the update,
+    from its arrival to drawn, which the agent's link-rate estimate leaves out (a busy viewer is not a slow link)."""
     return _build("ack", seq=seq, draw_ms=draw_ms)
 
 

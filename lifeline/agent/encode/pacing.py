@@ -17,7 +17,7 @@ sustained motion is worth VP8's CPU (choose.link_too_slow_for_jpeg). Only period
 when the link was the limit count: an update was waiting because the window was
 full. Then each ack's newly acknowledged bytes took the time since the previous ack
 (or since they were sent, if later) to get through, less the time the viewer says
-(the ack's ``draw_ms``) it spent decoding and drawing. A stream whose encoder is the
+(the ack's ``draw_ms``) it held the update: queued behind earlier ones, decoded, drawn. A stream whose encoder is the
 limit never fills the window and yields no samples, so it cannot pass for a slow link;
 nor can a viewer whose own CPU is the limit: on a loaded two-core machine
 (bench/screen.py) its late acks had Automatic switch 1080p video to VP8, ~45 ms of
@@ -130,8 +130,8 @@ class Pacer:
     def acked(self, seq: int, now: float, viewer_s: float = 0.0) -> float | None:
         """Record a cumulative ack; return the RTT sample in ms, or None for an unknown seq.
 
-        ``viewer_s``: how long the viewer took to decode and draw the update (the ack's
-        ``draw_ms``). The link-rate sample leaves it out: a viewer slowed by its own CPU
+        ``viewer_s``: how long the viewer held the update from its arrival until drawn (the
+        ack's ``draw_ms``). The link-rate sample leaves it out: a viewer slowed by its own CPU
         acknowledges late over a fast link, and was taken for a slow one.
         """
         entry = self._in_flight.get(seq)

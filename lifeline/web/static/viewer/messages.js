@@ -6,7 +6,8 @@ export const mouseMove = (x, y) => ({ type: "mouse_move", x, y });
 export const mouseButton = (button, down, x, y) => ({ type: "mouse_button", button, down, x, y });
 export const wheel = (x, y, dx, dy) => ({ type: "wheel", x, y, dx, dy });
 export const releaseAll = () => ({ type: "release_all" });
-// drawMs: how long decoding and drawing the update took; the agent's link-rate estimate leaves it out.
+// drawMs: how long the viewer held the update, from its arrival to drawn (waiting behind earlier
+// updates, decoding, drawing); the agent's link-rate estimate leaves it out.
 // Whole ms up to MAX_DRAW_MS (twin of protocol MAX_DRAW_MS: a longer draw was a throttled tab).
 const MAX_DRAW_MS = 60000;
 export const ack = (seq, drawMs) =>

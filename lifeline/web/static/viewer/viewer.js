@@ -72,13 +72,14 @@ export class Viewer extends EventTarget {
   // order; each is acknowledged once drawn. Returns a promise settled when it is drawn.
   receive(data) {
     if (this._failed) return this._chain;
+    const received = performance.now();
     try {
       this._reader.feed(data);
       let update;
       while ((update = this._reader.next()) !== null) {
         const u = update;
         const bytes = u.rects.reduce((n, r) => n + r.payload.length, 0);
-        this._chain = this._chain.then(() => (this._failed ? undefined : this._apply(u, bytes)));
+        this._chain = this._chain.then(() => (this._failed ? undefined : this._apply(u, bytes, received)));
       }
     } catch (error) {
       this._fail(error);
@@ -162,7 +163,9 @@ export class Viewer extends EventTarget {
 
   // ===== PRIVATE METHODS =====
 
-  async _apply(update, bytes) {
+  // received: when its last bytes arrived; the ack reports the time since (queued behind earlier
+  // updates, decoded, drawn), which the agent's link-rate estimate leaves out.
+  async _apply(update, bytes, received) {
     const started = performance.now();
     try {
       const painters = await Promise.all(update.rects.map((rect) => this._decoderFor(rect).decodeRect(rect)));
@@ -177,7 +180,7 @@ export class Viewer extends EventTarget {
       this._withdrawVideo();
     }
     const decodeMs = performance.now() - started;
-    this._send(messages.ack(update.seq, decodeMs));
+    this._send(messages.ack(update.seq, performance.now() - received));
     this.stats.record({ seq: update.seq, bytes, decodeMs, timestampMs: update.timestampMs });
     this._emit("update", update);
   }
