@@ -25,7 +25,7 @@ from lifeline.api.xml_response import (
     support_teams_element,
     unix_seconds,
 )
-from lifeline.services.integration.directory import logged_in_since, online_technicians, technician_groups
+from lifeline.services.integration.directory import logged_in_since, online_technicians_sync, technician_groups
 from lifeline.store.org import Account
 
 REP_TYPE_NORMAL = "Normal"
@@ -39,7 +39,7 @@ async def get_logged_in_reps(ctx: CommandContext, params: NoParams) -> etree._El
             logged_in_since=logged_in_since(t.presence), presentation_count=0,
             support_session_count=t.running_sessions, showing_on_rep_list=False,
         )
-        for t in await online_technicians(ctx.db)
+        for t in await ctx.services.db.read(online_technicians_sync)
     ]
     return logged_in_reps_element(reps)
 

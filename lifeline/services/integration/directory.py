@@ -44,26 +44,30 @@ class OnlineTechnician:
         return self.user.nickname or self.user.name
 
 
+#: Built once: building these per call cost ~0.2 ms of the Command API's `get_logged_in_reps`.
+_ONLINE_TECHNICIANS = (
+    select(User, TechnicianPresence)
+    .join(TechnicianPresence, TechnicianPresence.technician_id == User.id)
+    .where(TechnicianPresence.status != TechnicianStatus.OFFLINE.value, User.enabled.is_(True))
+    .order_by(User.id)
+)
+_RUNNING_BY_TECHNICIAN = (
+    select(SupportSession.technician_id, func.count())
+    .where(SupportSession.status.in_([s.value for s in RUNNING_STATUSES]), SupportSession.technician_id.is_not(None))
+    .group_by(SupportSession.technician_id)
+)
+
+
 async def online_technicians(db: AsyncSession) -> list[OnlineTechnician]:
     """Technicians whose console is signed in (any presence but offline), by id."""
-    rows = (await db.execute(
-        select(User, TechnicianPresence)
-        .join(TechnicianPresence, TechnicianPresence.technician_id == User.id)
-        .where(TechnicianPresence.status != TechnicianStatus.OFFLINE.value, User.enabled.is_(True))
-        .order_by(User.id)
-    )).all()
-    counts = await running_sessions_by_technician(db)
+    return await db.run_sync(online_technicians_sync)
+
+
+def online_technicians_sync(db: Session) -> list[OnlineTechnician]:
+    """`online_technicians` in synchronous ORM work (`get_logged_in_reps` runs it as one `Database.read`)."""
+    rows = db.execute(_ONLINE_TECHNICIANS).all()
+    counts = Counter({tech_id: count for tech_id, count in db.execute(_RUNNING_BY_TECHNICIAN) if tech_id is not None})
     return [OnlineTechnician(user, presence, counts.get(user.id, 0)) for user, presence in rows]
-
-
-async def running_sessions_by_technician(db: AsyncSession) -> Counter[int]:
-    rows = await db.execute(
-        select(SupportSession.technician_id, func.count())
-        .where(SupportSession.status.in_([s.value for s in RUNNING_STATUSES]),
-               SupportSession.technician_id.is_not(None))
-        .group_by(SupportSession.technician_id)
-    )
-    return Counter({tech_id: count for tech_id, count in rows.all() if tech_id is not None})
 
 
 async def waiting_sessions_by_group(db: AsyncSession) -> Counter[int]:
