@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from lifeline.store.sqlite_driver import async_creator
-from lifeline.store.units import SQLiteUnits, read_sqlite, run_unit
+from lifeline.store.units import SQLiteUnits, read_sqlite, run_through_session
 
 T = TypeVar("T")
 
@@ -91,13 +91,13 @@ class Database:
         concurrent requests into one hop and one COMMIT, in the writer turn (do not hold it around this)."""
         if self._units is not None:
             return await self._units.run(work)
-        return await run_unit(self.sessionmaker, work)
+        return await run_through_session(self.sessionmaker, work)
 
     async def read(self, work: Callable[[Session], T]) -> T:
         """`work(session)`, reading only, in one hop on SQLite (`store/units.py`); nothing is committed."""
         if self._units is not None:
             return await read_sqlite(self.engine, work)
-        return await run_unit(self.sessionmaker, work, commit=False)
+        return await run_through_session(self.sessionmaker, work, commit=False)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

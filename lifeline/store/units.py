@@ -1,18 +1,21 @@
-"""Run a unit of work, a synchronous function of an ORM `Session`, as one transaction in one round trip.
+"""Units of work: synchronous functions of an ORM `Session`, each one transaction, in few round trips.
 
 Through SQLAlchemy's asyncio layer a statement costs ~0.2 ms of CPU on SQLite (a greenlet switch, a
 hop to aiosqlite's thread and back, the awaitable result plumbing) against ~0.03–0.06 ms for the same
 statement through the synchronous engine (docs/performance.md, Integration APIs). A hot path of several
-statements is therefore written once, as a function of a synchronous `Session`, and handed to `run_unit`:
+statements is therefore written once, as a function of a synchronous `Session`, and handed to
+`Database.run_unit` (writes) or `Database.read` (reads):
 
-- on SQLite the whole function and its commit run on the pooled connection's own thread in ONE hop,
-  through a synchronous engine over that very sqlite3 connection (built once per connection, see
-  `_sync_engine`);
-- on PostgreSQL through `AsyncSession.run_sync`: asyncpg has no thread to move to, so each statement
-  stays one awaited round trip, as everywhere else.
+- on SQLite a unit runs on a pooled connection's own thread, through a synchronous engine over that very
+  sqlite3 connection (built once per connection, `_sync_engine`). Units are batched (`SQLiteUnits`): those
+  queued while one batch runs form the next, one hop and one COMMIT for all of them. A read is one hop, no
+  transaction, no batch;
+- on PostgreSQL through `AsyncSession.run_sync` (`run_through_session`): asyncpg has no thread to move
+  to, so each statement stays one awaited round trip, as everywhere else.
 
-The unit's session carries the caller's event loop under `CALLER_LOOP_KEY`: after-commit hooks that run
-on the database thread (`services/events.py` publishes queued events there) hand their work back to it.
+A unit's session carries the caller's event loop under `CALLER_LOOP_KEY` and, in a batch, a list under
+`AFTER_BATCH_COMMIT_KEY`: after-commit hooks that run on the database thread (`services/events.py`
+publishes queued events) append their work there, and it runs only once the batch's COMMIT is done.
 An exception rolls the unit back and reaches the caller unchanged (`IntegrityError`, `StaleDataError`, …).
 """
 
@@ -53,9 +56,9 @@ AFTER_BATCH_COMMIT_KEY = "lifeline_after_batch_commit"
 MAX_UNITS_PER_BATCH = 32
 
 
-async def run_unit(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T], *,
-                   commit: bool = True) -> T:
-    """PostgreSQL: `work(session)` through `run_sync`, then COMMIT. Rolled back, and re-raised, on error."""
+async def run_through_session(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T], *,
+                              commit: bool = True) -> T:
+    """PostgreSQL: `work(session)` through `run_sync`, then COMMIT if a write; rolled back on error."""
     async with sessions() as db:
         db.info[CALLER_LOOP_KEY] = asyncio.get_running_loop()
         result = await db.run_sync(work)
@@ -79,7 +82,8 @@ class SQLiteUnits:
     the batch (none of their after-commit hooks run). The batch holds the process's writer turn.
     """
 
-    def __init__(self, engine: AsyncEngine, writer_turn: Callable[[], AbstractAsyncContextManager[None]]) -> None:
+    def __init__(self, engine: AsyncEngine,
+                 writer_turn: Callable[[], AbstractAsyncContextManager[None]]) -> None:
         self._engine = engine
         self._writer_turn = writer_turn
         self._waiting: list[tuple[Callable[[Session], Any], asyncio.Future[Any]]] = []
