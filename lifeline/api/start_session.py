@@ -85,7 +85,7 @@ async def start_session_endpoint(request: Request) -> Response:
         if params.get("issue_menu") == "1":
             channel = None
             if params.get("codeName"):
-                channel = await directory.channel_by_code(db, params["codeName"])
+                channel = await db.run_sync(directory.channel_by_code, params["codeName"])
             elif params.get("id", "").isdigit():
                 channel = await db.scalar(select(Channel).where(Channel.id == int(params["id"])))
             if channel is None:

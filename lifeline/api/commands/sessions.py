@@ -11,9 +11,8 @@ key and shown in the real-time model.
 
 from __future__ import annotations
 
-from functools import partial
-
 from lxml import etree
+from sqlalchemy.orm import Session
 
 from lifeline.api.command_params import (
     CreateVirtualCustomerParams,
@@ -62,7 +61,7 @@ from lifeline.errors import InvalidInput
 from lifeline.services.integration import api_sessions, attributes, directory, short_keys
 from lifeline.services.sessions.chat import do_edit_fields, do_send_chat
 from lifeline.services.sessions.entry import do_redeem_link
-from lifeline.services.sessions.records import SessionActor, commit
+from lifeline.services.sessions.records import SessionActor, commit, translate_conflicts
 from lifeline.store.org import TechGroup, User
 from lifeline.store.sessions import SupportSession
 
@@ -72,12 +71,17 @@ CUSTOMER_LEAVE_UNSUPPORTED = (
 
 
 async def resolve_rep(ctx: CommandContext, rep: RepRef) -> User:
+    return await ctx.db.run_sync(resolve_rep_in, rep)
+
+
+def resolve_rep_in(db: Session, rep: RepRef) -> User:
+    """The technician a `rep`/`rep_username` names (E07, E08), in synchronous ORM work."""
     if rep.id is not None:
-        user = await directory.technician(ctx.db, rep.id)
+        user = directory.technician(db, rep.id)
         if user is None:
             raise CommandApiError(E07_REP_NOT_FOUND)
         return user
-    matches = await directory.technicians_by_username(ctx.db, rep.username or "")
+    matches = directory.technicians_by_username(db, rep.username or "")
     if not matches:
         raise CommandApiError(E07_REP_NOT_FOUND)
     if len(matches) > 1:
@@ -87,7 +91,7 @@ async def resolve_rep(ctx: CommandContext, rep: RepRef) -> User:
 
 async def logged_in_rep(ctx: CommandContext, rep: RepRef) -> User:
     user = await resolve_rep(ctx, rep)
-    if not await directory.is_online(ctx.db, user.id):
+    if not await ctx.db.run_sync(directory.is_online, user.id):
         raise CommandApiError(E09_REP_NOT_LOGGED_IN)
     return user
 
@@ -106,41 +110,47 @@ async def _group(ctx: CommandContext, group_id: int) -> TechGroup:
     return group
 
 
-async def _key_queue(ctx: CommandContext, target: QueueTarget) -> tuple[api_sessions.KeyQueue, str, int, bool]:
-    """(Lifeline queue, BeyondTrust queue kind, queue id, available) of a `queue_id`."""
+def _key_queue(db: Session, target: QueueTarget) -> tuple[api_sessions.KeyQueue, str, int, bool]:
+    """(Lifeline queue, BeyondTrust queue kind, queue id, available) of a `queue_id`, in the key's unit."""
     if target.kind in (QueueKind.REP, QueueKind.REP_USERNAME):
-        user = await resolve_rep(ctx, RepRef(id=target.id, username=target.name))
-        available = await directory.is_online(ctx.db, user.id)
-        return api_sessions.KeyQueue(technician=user), "rep", user.id, available
+        user = resolve_rep_in(db, RepRef(id=target.id, username=target.name))
+        return api_sessions.KeyQueue(technician=user), "rep", user.id, directory.is_online(db, user.id)
     if target.kind is QueueKind.TEAM:
         group_id = target.id or 0
-        online = await ctx.services.db.read(partial(directory.enabled_group_online, group_id=group_id))
+        online = directory.enabled_group_online(db, group_id)
         if online is None:
             raise CommandApiError(E10_TEAM_NOT_FOUND)
         return api_sessions.KeyQueue(tech_group_id=group_id), "team", group_id, online
     if target.kind is QueueKind.ISSUE:
-        channel = await directory.channel_by_code(ctx.db, target.name or "")
-        teams = await directory.groups_of_channel(ctx.db, channel.id) if channel else []
+        channel = directory.channel_by_code(db, target.name or "")
+        teams = directory.groups_of_channel(db, channel.id) if channel else []
         if channel is None or not teams:
             raise CommandApiError(E11_ISSUE_NOT_FOUND)
-        online = [await directory.online_in_group(ctx.db, team) for team in teams]
-        return api_sessions.KeyQueue(channel_id=channel.id), "team", teams[0], any(online)
+        online = any(directory.online_in_group(db, team) for team in teams)
+        return api_sessions.KeyQueue(channel_id=channel.id), "team", teams[0], online
     raise CommandApiError(E05_INVALID_VALUE, name="queue_id")
 
 
 async def generate_session_key(ctx: CommandContext, params: GenerateSessionKeyParams) -> etree._Element:
+    """The queue look-up and the key's rows in one unit of work (batched with concurrent keys on SQLite)."""
     if params.skills:
         raise CommandApiError(E05_INVALID_VALUE, name="session.skills")
     if params.url_hostname is not None and params.url_hostname != ctx.hostname:
         raise CommandApiError(E05_INVALID_VALUE, name="url_hostname")
-    queue, kind, queue_id, available = await _key_queue(ctx, params.queue)
     external_key = params.attributes.external_key or ""
+
+    def unit(db: Session) -> tuple[api_sessions.GeneratedKey, str, int, bool]:
+        queue, kind, queue_id, available = _key_queue(db, params.queue)
+        key = api_sessions.do_generate_session_key(
+            db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue,
+            requested_ttl_s=params.ttl, external_key=external_key, values=dict(params.attributes.values),
+            priority=params.priority, url_hostname=ctx.hostname, account=ctx.account, now=ctx.now,
+        )
+        return key, kind, queue_id, available
+
     await ctx.release_connection()
-    key = await api_sessions.do_generate_session_key(
-        ctx.services.db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue,
-        requested_ttl_s=params.ttl, external_key=external_key, values=dict(params.attributes.values),
-        priority=params.priority, url_hostname=ctx.hostname, account=ctx.account, now=ctx.now,
-    )
+    with translate_conflicts():
+        key, kind, queue_id, available = await ctx.services.db.run_unit(unit)
     return session_key_element(SessionKeyView(
         ttl=key.ttl_s, expires=unix_seconds(key.expires_at), queue_kind=kind, queue_available=available,
         queue_id=queue_id, external_key=external_key, short_key=key.short_key, key_url=key.link,

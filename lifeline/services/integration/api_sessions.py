@@ -42,12 +42,10 @@ from lifeline.services.sessions.records import (
     commit,
     record_event,
     record_event_sync,
-    translate_conflicts,
 )
 from lifeline.services.sessions.schedule import plan_first_deadline
 from lifeline.store.api_accounts import ApiAccount
 from lifeline.store.core_insert import insert_object_sync
-from lifeline.store.engine import Database
 from lifeline.store.org import User
 from lifeline.store.sessions import SessionParticipant, SupportSession
 
@@ -103,8 +101,8 @@ def key_ttl_s(requested_s: int | None, policy: TimeoutPolicy) -> int:
     return min(requested_s or maximum, maximum)
 
 
-async def do_generate_session_key(
-    database: Database, bus: Bus, *, public_url: str, queue: KeyQueue, requested_ttl_s: int | None,
+def do_generate_session_key(
+    db: Session, bus: Bus, *, public_url: str, queue: KeyQueue, requested_ttl_s: int | None,
     external_key: str, values: dict[str, str], priority: int | None, url_hostname: str, account: ApiAccount,
     now: datetime,
 ) -> GeneratedKey:
@@ -114,41 +112,38 @@ async def do_generate_session_key(
     on the PIN page; `/api/start_session` and `create_virtual_customer` turn the key into that link
     (`short_keys`). The session reads its queue's settings (channel, else group: `session_owner`) once.
 
-    This is the Command API's hot path (docs/performance.md): one unit of work (`store/units.py`, one
-    round trip on SQLite) with one settings read, then only (Core) INSERTs. The session is new in this
-    transaction, so its attributes, participants and jobs need no look-up. The caller holds the writer turn.
+    This is the Command API's hot path (docs/performance.md): synchronous ORM work, run inside a unit of
+    work (`Database.run_unit`, `store/units.py`: one hop, batched with concurrent keys, on SQLite) with
+    one settings read, then only (Core) INSERTs. The session is new in this transaction, so its
+    attributes, participants and jobs need no look-up. Never commits (the unit does).
     """
-    def unit(db: Session) -> GeneratedKey:
-        owner, owner_id = session_owner(queue.channel_id, queue.group_id)
-        settings = read_settings_sync(db, owner, owner_id, KEY_SETTINGS)
-        policy = policy_of(settings)
-        ttl_s = key_ttl_s(requested_ttl_s, policy)
-        instant = settings["applet_running_mode"] == "instant_chat"
-        technician = queue.technician
-        token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
-        expires_at = now + timedelta(seconds=ttl_s)
-        s = SupportSession(
-            lsid=secrets.token_hex(16),
-            kind=(SessionKind.CHANNEL if queue.channel_id is not None else SessionKind.PRIVATE).value,
-            method=EntryMethod.API_KEY.value,
-            client_kind=(ClientKind.INSTANT_CHAT if instant else ClientKind.APPLET).value,
-            status=SessionStatus.CONNECTING.value, technician_id=technician.id if technician else None,
-            tech_group_id=queue.group_id, channel_id=queue.channel_id,
-            tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
-            code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
-        )
-        insert_object_sync(db, s)
-        short_key = short_keys.add_live_key(db, {
-            "session_id": s.id, "link_token": token, "url_hostname": url_hostname, "priority": priority,
-            "account_id": account.id, "created_at": now, "expires_at": expires_at})
-        attributes.add_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
-        record_event_sync(db, bus, s, type="session", op="created", audience=Audience.QUEUE,
-                          actor=api_actor(account), now=now, with_summary=True, participants=[])
-        plan_first_deadline(db, s, policy)
-        return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at, ttl_s)
-
-    with translate_conflicts():
-        return await database.run_unit(unit)
+    owner, owner_id = session_owner(queue.channel_id, queue.group_id)
+    settings = read_settings_sync(db, owner, owner_id, KEY_SETTINGS)
+    policy = policy_of(settings)
+    ttl_s = key_ttl_s(requested_ttl_s, policy)
+    instant = settings["applet_running_mode"] == "instant_chat"
+    technician = queue.technician
+    token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
+    expires_at = now + timedelta(seconds=ttl_s)
+    s = SupportSession(
+        lsid=secrets.token_hex(16),
+        kind=(SessionKind.CHANNEL if queue.channel_id is not None else SessionKind.PRIVATE).value,
+        method=EntryMethod.API_KEY.value,
+        client_kind=(ClientKind.INSTANT_CHAT if instant else ClientKind.APPLET).value,
+        status=SessionStatus.CONNECTING.value, technician_id=technician.id if technician else None,
+        tech_group_id=queue.group_id, channel_id=queue.channel_id,
+        tracking_id=external_key[:256], chat_enabled=True, link_token_hash=hash_token(token),
+        code_expires_at=expires_at, created_at=now, status_changed_at=now, last_activity_at=now,
+    )
+    insert_object_sync(db, s)
+    short_key = short_keys.add_live_key(db, {
+        "session_id": s.id, "link_token": token, "url_hostname": url_hostname, "priority": priority,
+        "account_id": account.id, "created_at": now, "expires_at": expires_at})
+    attributes.add_values(db, bus, s, {attributes.EXTERNAL_KEY: external_key, **values}, now=now)
+    record_event_sync(db, bus, s, type="session", op="created", audience=Audience.QUEUE,
+                      actor=api_actor(account), now=now, with_summary=True, participants=[])
+    plan_first_deadline(db, s, policy)
+    return GeneratedKey(s, short_key, f"{public_url}{JOIN_PATH}{token}", expires_at, ttl_s)
 
 
 async def _participant(db: AsyncSession, s: SupportSession, user_id: int) -> SessionParticipant | None:

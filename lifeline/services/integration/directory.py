@@ -111,35 +111,39 @@ async def technician_groups(db: AsyncSession) -> list[GroupView]:
     ]
 
 
-async def technicians_by_username(db: AsyncSession, username: str) -> list[User]:
+# The look-ups below are synchronous ORM work: `generate_session_key` runs them inside its unit of work
+# (`store/units.py`); other Command API handlers through `AsyncSession.run_sync`.
+
+
+def technicians_by_username(db: Session, username: str) -> list[User]:
     """Technicians whose sign-in name (e-mail) or display name is `username`, case-insensitively."""
     wanted = username.lower()
-    return list((await db.scalars(
+    return list((db.scalars(
         select(User).where(User.role == Role.TECHNICIAN.value,
                            (func.lower(User.email) == wanted) | (func.lower(User.name) == wanted))
         .order_by(User.id)
     )).all())
 
 
-async def technician(db: AsyncSession, user_id: int) -> User | None:
-    user = await db.get(User, user_id)
+def technician(db: Session, user_id: int) -> User | None:
+    user = db.get(User, user_id)
     return user if user is not None and user.role == Role.TECHNICIAN.value else None
 
 
-async def is_online(db: AsyncSession, user_id: int) -> bool:
-    status = await db.scalar(select(TechnicianPresence.status).where(TechnicianPresence.technician_id == user_id))
+def is_online(db: Session, user_id: int) -> bool:
+    status = db.scalar(select(TechnicianPresence.status).where(TechnicianPresence.technician_id == user_id))
     return status is not None and status != TechnicianStatus.OFFLINE.value
 
 
-async def channel_by_code(db: AsyncSession, code: str) -> Channel | None:
-    for channel in (await db.scalars(select(Channel).order_by(Channel.number))).all():
+def channel_by_code(db: Session, code: str) -> Channel | None:
+    for channel in db.scalars(select(Channel).order_by(Channel.number)).all():
         if code_name(channel.name) == code:
             return channel
     return None
 
 
-async def groups_of_channel(db: AsyncSession, channel_id: int) -> list[int]:
-    return list((await db.scalars(
+def groups_of_channel(db: Session, channel_id: int) -> list[int]:
+    return list((db.scalars(
         select(ChannelAssignment.tech_group_id).where(ChannelAssignment.channel_id == channel_id)
         .order_by(ChannelAssignment.tech_group_id)
     )).all())
@@ -153,8 +157,8 @@ def _online_count(group_id: Any) -> Select[tuple[int]]:
                    TechnicianPresence.status != TechnicianStatus.OFFLINE.value))
 
 
-async def online_in_group(db: AsyncSession, group_id: int) -> bool:
-    return bool(await db.scalar(_online_count(group_id)))
+def online_in_group(db: Session, group_id: int) -> bool:
+    return bool(db.scalar(_online_count(group_id)))
 
 
 #: Built once (a statement keeps its cache key): `generate_session_key` asks it on every team-queue key.
@@ -165,7 +169,7 @@ _GROUP_ONLINE = (select(TechGroup.enabled, _online_count(TechGroup.id).scalar_su
 def enabled_group_online(db: Session, group_id: int) -> bool | None:
     """`None` when no enabled group has this id, else whether any of its technicians is online: one query.
 
-    Synchronous ORM work: `generate_session_key` runs it as one `Database.read` (one hop on SQLite).
+    Part of `generate_session_key`'s unit of work.
     """
     found = db.execute(_GROUP_ONLINE, {"group_id": group_id}).first()
     return None if found is None or not found[0] else bool(found[1])
