@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
 from sqlalchemy import event
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from lifeline.store.sqlite_driver import async_creator
-from lifeline.store.units import SQLiteUnits, read_sqlite, run_through_session
+from lifeline.store.units import SQLiteBatches, run_reads_here, run_through_session, run_units_here
 
 T = TypeVar("T")
 
@@ -64,7 +64,9 @@ class Database:
         self.engine = make_engine(database_url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = asyncio.Lock() if database_url.startswith("sqlite") else None
-        self._units = SQLiteUnits(self.engine, self.writer_turn) if self._writer is not None else None
+        sqlite = self._writer is not None
+        self._units = SQLiteBatches(self.engine, self.writer_turn, run_units_here) if sqlite else None
+        self._reads = SQLiteBatches(self.engine, nullcontext, run_reads_here) if sqlite else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -94,9 +96,9 @@ class Database:
         return await run_through_session(self.sessionmaker, work)
 
     async def read(self, work: Callable[[Session], T]) -> T:
-        """`work(session)`, reading only, in one hop on SQLite (`store/units.py`); nothing is committed."""
-        if self._units is not None:
-            return await read_sqlite(self.engine, work)
+        """`work(session)`, reading only, nothing committed; on SQLite batched with concurrent reads (one hop)."""
+        if self._reads is not None:
+            return await self._reads.run(work)
         return await run_through_session(self.sessionmaker, work, commit=False)
 
     async def dispose(self) -> None:

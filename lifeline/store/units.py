@@ -7,9 +7,8 @@ statements is therefore written once, as a function of a synchronous `Session`, 
 `Database.run_unit` (writes) or `Database.read` (reads):
 
 - on SQLite a unit runs on a pooled connection's own thread, through a synchronous engine over that very
-  sqlite3 connection (built once per connection, `_sync_engine`). Units are batched (`SQLiteUnits`): those
-  queued while one batch runs form the next, one hop and one COMMIT for all of them. A read is one hop, no
-  transaction, no batch;
+  sqlite3 connection (built once per connection, `_sync_engine`). Works are batched (`SQLiteBatches`):
+  those queued while one batch runs form the next, one hop for all of them, and for units one COMMIT;
 - on PostgreSQL through `AsyncSession.run_sync` (`run_through_session`): asyncpg has no thread to move
   to, so each statement stays one awaited round trip, as everywhere else.
 
@@ -51,9 +50,9 @@ _SYNC_ENGINES: WeakKeyDictionary[OneHopConnection, Engine] = WeakKeyDictionary()
 #: batch: the batch runs them after its real COMMIT, and drops them if that COMMIT fails.
 AFTER_BATCH_COMMIT_KEY = "lifeline_after_batch_commit"
 
-#: Units run in one SQLite transaction at most. Enough to drain 16 concurrent API clients in one or two hops;
-#: small enough that one batch holds the write lock for a few milliseconds only.
-MAX_UNITS_PER_BATCH = 32
+#: Works run in one batch (for units: one SQLite transaction) at most. Enough to drain 16 concurrent API
+#: clients in one or two hops; small enough that one batch holds the write lock for a few milliseconds.
+MAX_WORKS_PER_BATCH = 32
 
 
 async def run_through_session(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T], *,
@@ -73,19 +72,25 @@ class _Outcome:
     value: Any  # the unit's result, or the exception it raised
 
 
-class SQLiteUnits:
-    """The units of one SQLite database, run in batches: one hop, one transaction, one COMMIT per batch.
+#: On the database thread: run a batch's works with the synchronous engine, each work's outcome in order.
+BatchRunner = Callable[[Engine, list[Callable[[Session], Any]], asyncio.AbstractEventLoop, sqlite3.Connection],
+                       list["_Outcome"]]
 
-    SQLite has one writer at a time, so concurrent units wait anyway; the units queued while a batch runs
-    form the next one. Each unit is a savepoint of the batch's transaction: a unit that fails is rolled back
-    alone and gets its own exception; the others commit together. A COMMIT that fails fails every unit of
-    the batch (none of their after-commit hooks run). The batch holds the process's writer turn.
+
+class SQLiteBatches:
+    """Works on one SQLite database, run in batches: the works queued while one batch runs form the next.
+
+    One batch is one hop to a pooled connection's thread, so concurrent requests share the hop, the
+    connection checkout and (for units) the transaction. `Database` keeps two: units (`run_units_here`,
+    in the process's writer turn: SQLite has one writer at a time, so concurrent units wait anyway) and
+    reads (`run_reads_here`, no turn: WAL readers never wait for the writer).
     """
 
-    def __init__(self, engine: AsyncEngine,
-                 writer_turn: Callable[[], AbstractAsyncContextManager[None]]) -> None:
+    def __init__(self, engine: AsyncEngine, turn: Callable[[], AbstractAsyncContextManager[None]],
+                 run_here: BatchRunner) -> None:
         self._engine = engine
-        self._writer_turn = writer_turn
+        self._turn = turn
+        self._run_here = run_here
         self._waiting: list[tuple[Callable[[Session], Any], asyncio.Future[Any]]] = []
         self._runner: asyncio.Task[None] | None = None
 
@@ -99,32 +104,22 @@ class SQLiteUnits:
 
     async def _run_batches(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._waiting:
-            batch = self._waiting[:MAX_UNITS_PER_BATCH]
-            del self._waiting[:MAX_UNITS_PER_BATCH]
+            batch = self._waiting[:MAX_WORKS_PER_BATCH]
+            del self._waiting[:MAX_WORKS_PER_BATCH]
             try:
-                async with self._writer_turn(), self._engine.connect() as connection:
+                async with self._turn(), self._engine.connect() as connection:
                     driver = await _one_hop_driver(connection)
                     outcomes = await driver.run_on_thread(
-                        partial(_run_batch, _sync_engine(driver), [work for work, _ in batch], loop))
-            except Exception as exc:  # no connection, or the COMMIT failed: every unit of the batch failed
+                        partial(self._run_here, _sync_engine(driver), [work for work, _ in batch], loop))
+            except Exception as exc:  # no connection, or the COMMIT failed: every work of the batch failed
                 outcomes = [_Outcome(False, exc)] * len(batch)
             for (_, future), outcome in zip(batch, outcomes, strict=True):
-                if future.done():  # its caller was cancelled; the unit ran (or failed) all the same
+                if future.done():  # its caller was cancelled; the work ran (or failed) all the same
                     continue
                 if outcome.ok:
                     future.set_result(outcome.value)
                 else:
                     future.set_exception(outcome.value)
-
-
-async def read_sqlite(engine: AsyncEngine, work: Callable[[Session], T]) -> T:
-    """`work(session)` reading only, in one hop on a pooled connection's thread: no transaction, no batch.
-
-    Reads need no writer turn (WAL readers never wait for the writer) and nothing to commit.
-    """
-    async with engine.connect() as connection:
-        driver = await _one_hop_driver(connection)
-        return await driver.run_on_thread(partial(_read_here, _sync_engine(driver), work))
 
 
 async def _one_hop_driver(connection: AsyncConnection) -> OneHopConnection:
@@ -134,15 +129,23 @@ async def _one_hop_driver(connection: AsyncConnection) -> OneHopConnection:
     return driver
 
 
-def _read_here(engine: Engine, work: Callable[[Session], T], _connection: sqlite3.Connection) -> T:
-    with Session(engine, expire_on_commit=False) as db:
-        return work(db)
+def run_reads_here(engine: Engine, works: list[Callable[[Session], Any]], _loop: asyncio.AbstractEventLoop,
+                   _connection: sqlite3.Connection) -> list[_Outcome]:
+    """On the sqlite3 connection's thread: each read in a session of its own, nothing committed."""
+    outcomes: list[_Outcome] = []
+    for work in works:
+        with Session(engine, expire_on_commit=False) as db:
+            try:
+                outcomes.append(_Outcome(True, work(db)))
+            except Exception as exc:
+                outcomes.append(_Outcome(False, exc))
+    return outcomes
 
 
 def _sync_engine(driver: OneHopConnection) -> Engine:
     engine = _SYNC_ENGINES.get(driver)
     if engine is None:
-        # The creator runs only on the database thread (first checkout inside `_run_batch`), where sqlite3
+        # The creator runs only on the database thread (first checkout in a batch), where sqlite3
         # allows the connection to be used; StaticPool hands out that one connection and never closes it
         # (aiosqlite owns it and closes it with the pooled async connection).
         engine = create_engine("sqlite://", creator=lambda: driver._conn, poolclass=StaticPool)
@@ -150,9 +153,13 @@ def _sync_engine(driver: OneHopConnection) -> Engine:
     return engine
 
 
-def _run_batch(engine: Engine, works: list[Callable[[Session], Any]], loop: asyncio.AbstractEventLoop,
-               _connection: sqlite3.Connection) -> list[_Outcome]:
-    """On the sqlite3 connection's thread: every unit as a savepoint of one transaction, then COMMIT."""
+def run_units_here(engine: Engine, works: list[Callable[[Session], Any]], loop: asyncio.AbstractEventLoop,
+                   _connection: sqlite3.Connection) -> list[_Outcome]:
+    """On the sqlite3 connection's thread: every unit as a savepoint of one transaction, then COMMIT.
+
+    A unit that fails is rolled back alone and gets its own exception; the others commit together. A
+    COMMIT that fails fails every unit of the batch, and none of their after-commit hooks run.
+    """
     outcomes: list[_Outcome] = []
     committed_hooks: list[Callable[[], None]] = []
     with engine.connect() as connection:

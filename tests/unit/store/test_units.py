@@ -149,3 +149,20 @@ async def test_a_read_sees_committed_units_and_commits_nothing(database: Databas
 
     assert await database.read(reading) == ["seen", "never"]
     assert await _names(database) == ["seen"]
+
+
+async def test_concurrent_reads_share_hops_and_a_failing_read_fails_alone(db: Database, hops: list[str]) -> None:
+    await db.run_unit(lambda s: s.add(Item(name="there")))
+
+    def reading(s: Session) -> list[str]:
+        return list(s.scalars(select(Item.name)))
+
+    def failing(s: Session) -> None:
+        raise LookupError("not found")
+
+    before = len(hops)
+    outcomes = await asyncio.gather(*(db.read(failing if i == 3 else reading) for i in range(10)),
+                                    return_exceptions=True)
+    assert [o for i, o in enumerate(outcomes) if i != 3] == [["there"]] * 9
+    assert isinstance(outcomes[3], LookupError)
+    assert len(hops) - before < len(outcomes)
