@@ -12,7 +12,7 @@ statements is therefore written once, as a function of a synchronous `Session`, 
 - on PostgreSQL through `AsyncSession.run_sync` (`run_through_session`): asyncpg has no thread to move
   to, so each statement stays one awaited round trip, as everywhere else.
 
-A unit's session carries the caller's event loop under `CALLER_LOOP_KEY` and, in a batch, a list under
+A batched unit's session carries the caller's event loop under `CALLER_LOOP_KEY` and a list under
 `AFTER_BATCH_COMMIT_KEY`: after-commit hooks that run on the database thread (`services/events.py`
 publishes queued events) append their work there, and it runs only once the batch's COMMIT is done.
 An exception rolls the unit back and reaches the caller unchanged (`IntegrityError`, `StaleDataError`, …).
@@ -38,7 +38,7 @@ from lifeline.store.sqlite_driver import OneHopConnection
 
 T = TypeVar("T")
 
-#: `Session.info` key of the event loop that started the unit (for hooks running on the database thread).
+#: `Session.info` key of the event loop that started a batched unit (for hooks on the database thread).
 CALLER_LOOP_KEY = "lifeline_caller_loop"
 
 #: One synchronous engine per aiosqlite connection, dropped with it. Building an engine costs ~1 ms and
@@ -57,9 +57,11 @@ MAX_WORKS_PER_BATCH = 32
 
 async def run_through_session(sessions: async_sessionmaker[AsyncSession], work: Callable[[Session], T], *,
                               commit: bool = True) -> T:
-    """PostgreSQL: `work(session)` through `run_sync`, then COMMIT if a write; rolled back on error."""
+    """PostgreSQL: `work(session)` through `run_sync`, then COMMIT if a write; rolled back on error.
+
+    `run_sync` runs `work` on the event loop's own thread, so after-commit hooks find the loop running.
+    """
     async with sessions() as db:
-        db.info[CALLER_LOOP_KEY] = asyncio.get_running_loop()
         result = await db.run_sync(work)
         if commit:
             await db.commit()

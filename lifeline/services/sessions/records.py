@@ -140,9 +140,8 @@ async def record_event(
     created in this transaction has none), which saves reading them.
     """
     known = await participant_user_ids(db, s.id) if participants is None else participants
-    return await db.run_sync(lambda sync_db: record_event_sync(
-        sync_db, bus, s, type=type, op=op, audience=audience, actor=actor, now=now, data=data,
-        with_summary=with_summary, participants=known))
+    return await db.run_sync(record_event_sync, bus, s, type=type, op=op, audience=audience, actor=actor, now=now,
+                             participants=known, data=data, with_summary=with_summary)
 
 
 def record_event_sync(
