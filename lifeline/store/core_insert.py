@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 
 from lifeline.store.base import Base
+from lifeline.store.driver_insert import execute_insert
 
 
 @cache
@@ -97,9 +98,9 @@ def insert_object_sync(db: Session, obj: Base) -> None:
     mapper = inspect(type(obj))
     values = _fill_defaults(obj, mapper)
     db.flush()
-    result = db.execute(_insert(mapper), values)
+    outcome = execute_insert(db.connection(), _insert(mapper), values)
     (key_column,) = mapper.primary_key
     if key_column.key not in values:
-        setattr(obj, mapper.get_property_by_column(key_column).key, result.inserted_primary_key[0])
+        setattr(obj, mapper.get_property_by_column(key_column).key, outcome.new_id)
     make_transient_to_detached(obj)
     db.add(obj)

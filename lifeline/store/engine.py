@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import event
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from lifeline.store.sqlite_driver import async_creator
+from lifeline.store.sqlite_writer_lock import writer_lock_for
 from lifeline.store.units import SQLiteBatches, run_reads_here, run_through_session, run_units_here
 
 T = TypeVar("T")
@@ -65,7 +67,9 @@ class Database:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = asyncio.Lock() if database_url.startswith("sqlite") else None
         sqlite = self._writer is not None
-        self._units = SQLiteBatches(self.engine, self.writer_turn, run_units_here) if sqlite else None
+        self._processes_lock = writer_lock_for(database_url) if sqlite else None
+        run_units = partial(run_units_here, writer_lock=self._processes_lock.hold if self._processes_lock else nullcontext)
+        self._units = SQLiteBatches(self.engine, self.writer_turn, run_units) if sqlite else None
         self._reads = SQLiteBatches(self.engine, nullcontext, run_reads_here) if sqlite else None
 
     @asynccontextmanager
@@ -80,7 +84,8 @@ class Database:
         SQLite has one writer at a time. Concurrent writers of one process otherwise meet in SQLite's
         busy handler, which sleeps 1 → 100 ms between retries: 16 concurrent `generate_session_key`
         calls ran at ~22 req/s with a p99 near 1 s (bench/api.py, docs/performance.md). Queueing them
-        here costs nothing while the lock is free. Writers of other processes still use the busy handler.
+        here costs nothing while the lock is free. Batched units also take the processes' lock
+        (`sqlite_writer_lock.py`); other writers of other processes still meet in the busy handler.
         """
         if self._writer is None:
             yield
@@ -103,3 +108,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._processes_lock is not None:
+            self._processes_lock.close()

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from lifeline.store.base import Base
+from lifeline.store.driver_insert import execute_insert
 
 
 @cache
@@ -44,5 +45,4 @@ def insert_if_missing_sync(db: Session, model: type[Base], key: str, values: dic
     # One `run_sync` for the three steps: one greenlet switch instead of three.
     db.flush()
     connection = db.connection()
-    result = connection.execute(_statement(connection.dialect.name, model, key), values)
-    return bool(result.rowcount)
+    return bool(execute_insert(connection, _statement(connection.dialect.name, model, key), values).rowcount)

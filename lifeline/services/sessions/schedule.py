@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lifeline.domain.session_state import TERMINAL_STATUSES, EntryMethod, SessionStatus
 from lifeline.domain.timeouts import SessionFacts, TimeoutPolicy, timeout_at
 from lifeline.services.sessions.config import timeout_policy
+from lifeline.store.driver_insert import execute_insert
 from lifeline.store.sessions import ScheduledJob, SupportSession
 
 
@@ -89,5 +90,5 @@ def plan_first_deadline(db: Session, s: SupportSession, policy: TimeoutPolicy) -
     upcoming = timeout_at(session_facts(s), policy)
     if upcoming is None:
         return None
-    db.execute(_INSERT_JOB, {"kind": JobKind.DEADLINE, "session_id": s.id, "run_at": upcoming[0]})
+    execute_insert(db.connection(), _INSERT_JOB, {"kind": JobKind.DEADLINE, "session_id": s.id, "run_at": upcoming[0]})
     return upcoming[0]
