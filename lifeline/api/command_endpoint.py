@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping
 
 from lxml import etree
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -66,42 +65,42 @@ def document_not_found() -> Response:
 
 
 async def command_endpoint(request: Request) -> Response:
-    """The bearer check is one read of its own (`require_api_account`); one session serves the handler."""
+    """The bearer check is one read of its own (`require_api_account`); a session only if the handler asks."""
     services = services_of(request)
-    async with services.db.session() as db:
-        try:
-            account = await require_api_account(request)
-        except OAuthError as exc:
-            return oauth_error_response(exc)
-        permission = CommandPermission(account.perm_command)
-        if is_command_api_denied(permission):
-            return document_not_found()
-        params: dict[str, str] = {}
-        try:
-            check_content_type(request.headers.get("content-type"))
-            params = collect_params(request.query_params.multi_items(), await form_pairs(request))
-            now = services.now()
-            context = ParseContext(custom_attribute_codes=await _custom_codes(db, params), now=lambda: now.timestamp())
-            command = parse_command(params, permission, context)
-            ctx = CommandContext(services=services, db=db, account=account, hostname=public_hostname(services),
-                                 now=now)
-            if command.spec.action in READING_ACTIONS or command.spec.action in UNIT_ACTIONS:
-                element: etree._Element = await HANDLERS[command.spec.action](ctx, command.params)
-            else:
-                async with services.db.writer_turn():
-                    element = await HANDLERS[command.spec.action](ctx, command.params)
-        except CommandApiError as exc:
-            return XMLResponse(error_element(exc.message, error_root_for(params)))
-        except LifelineError as exc:  # a service refused (e.g. a session changed concurrently): still an <error>
-            log.info("command %s refused: %s", params.get("action"), exc.message)
-            return XMLResponse(error_element(exc.message, error_root_for(params)))
+    try:
+        account = await require_api_account(request)
+    except OAuthError as exc:
+        return oauth_error_response(exc)
+    permission = CommandPermission(account.perm_command)
+    if is_command_api_denied(permission):
+        return document_not_found()
+    params: dict[str, str] = {}
+    ctx = CommandContext(services=services, account=account, hostname=public_hostname(services), now=services.now())
+    try:
+        check_content_type(request.headers.get("content-type"))
+        params = collect_params(request.query_params.multi_items(), await form_pairs(request))
+        now = ctx.now
+        context = ParseContext(custom_attribute_codes=await _custom_codes(ctx, params), now=lambda: now.timestamp())
+        command = parse_command(params, permission, context)
+        if command.spec.action in READING_ACTIONS or command.spec.action in UNIT_ACTIONS:
+            element: etree._Element = await HANDLERS[command.spec.action](ctx, command.params)
+        else:
+            async with services.db.writer_turn():
+                element = await HANDLERS[command.spec.action](ctx, command.params)
+    except CommandApiError as exc:
+        return XMLResponse(error_element(exc.message, error_root_for(params)))
+    except LifelineError as exc:  # a service refused (e.g. a session changed concurrently): still an <error>
+        log.info("command %s refused: %s", params.get("action"), exc.message)
+        return XMLResponse(error_element(exc.message, error_root_for(params)))
+    finally:
+        await ctx.close()
     return XMLResponse(element)
 
 
-async def _custom_codes(db: AsyncSession, params: Mapping[str, str]) -> frozenset[str]:
+async def _custom_codes(ctx: CommandContext, params: Mapping[str, str]) -> frozenset[str]:
     """The configured custom attribute codes, read only when the request names a custom attribute."""
     if any(name.startswith(CUSTOM_PREFIX) for name in params):
-        return await configured_codes(db)
+        return await configured_codes(ctx.db)
     return frozenset()
 
 

@@ -37,6 +37,7 @@ from lifeline.errors import InvalidInput, NotFound
 from lifeline.services.access import access_tech_group, access_technician, require, tech_group_parents
 from lifeline.services.audit import AuditActor, record_audit
 from lifeline.services.events import publish_on_commit
+from lifeline.store.core_select import select_columns
 from lifeline.store.org import Channel, ChannelAssignment, TechGroup, User
 from lifeline.store.settings import GLOBAL_OWNER_ID, SettingValue
 
@@ -99,7 +100,7 @@ def get_settings_sync(
 ) -> dict[str, Any]:
     """`get_settings` inside a synchronous unit of work (`store/units.py`)."""
     parsed = parse_owner(owner)
-    rows = session.execute(_VALUES, {"owner_type": parsed.value, "owner_id": owner_id})
+    rows = select_columns(session, _VALUES, {"owner_type": parsed.value, "owner_id": owner_id})
     stored = {key: value for key, value in rows}
     definitions = settings_for(parsed) if keys is None else [_owned(parsed, key) for key in keys]
     return {s.key: stored[s.key] if s.key in stored else s.default_value() for s in definitions}

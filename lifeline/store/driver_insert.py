@@ -40,14 +40,14 @@ class InsertOutcome:
 class _Prepared:
     sql: str
     defaults: dict[str, Any]  # scalar column defaults of the columns not given (`default=0`, `default=""`)
-    construct_params: Callable[[Mapping[str, Any]], dict[str, Any]]
-    names: tuple[str, ...]  # positional order of the parameters
-    processors: tuple[Callable[[Any], Any] | None, ...]  # the bind processor of each, if it has one
+    #: Each parameter's name, bind processor, and whether the processor must see None: most types store
+    #: None as NULL without it (a session row has a dozen empty timestamps), JSON stores it as 'null'.
+    order: tuple[tuple[str, Callable[[Any], Any] | None, bool], ...]
 
-    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        bound = self.construct_params({**self.defaults, **values} if self.defaults else values)
-        return tuple(bound[name] if process is None else process(bound[name])
-                     for name, process in zip(self.names, self.processors, strict=True))
+    def parameters(self, values: Mapping[str, Any]) -> list[Any]:
+        bound = {**self.defaults, **values} if self.defaults else values
+        return [process(value) if process is not None and (value is not None or sees_none) else value
+                for name, process, sees_none in self.order for value in (bound[name],)]
 
 
 def execute_insert(connection: Connection, statement: Insert, values: Mapping[str, Any]) -> InsertOutcome:
@@ -89,7 +89,12 @@ def _compile(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Pre
             or compiled.effective_returning or compiled.positiontup is None or compiled.escaped_bind_names):
         return None
     defaults = {column.key: column.default.arg for column in prefetch}  # type: ignore[union-attr]
+    # The statement's parameters are named after its columns (no escaped names, checked above): each must
+    # be given or defaulted, else SQLAlchemy reports the missing value.
+    if not set(compiled.positiontup) <= {*keys, *defaults}:
+        return None
     by_name = {name: bind for bind, name in compiled.bind_names.items()}
-    names = tuple(compiled.positiontup)
-    processors = tuple(by_name[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-    return _Prepared(compiled.string, defaults, compiled.construct_params, names, processors)
+    types = [by_name[name].type for name in compiled.positiontup]
+    order = tuple((name, kind.dialect_impl(dialect).bind_processor(dialect), kind.should_evaluate_none)
+                  for name, kind in zip(compiled.positiontup, types, strict=True))
+    return _Prepared(compiled.string, defaults, order)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from lifeline.domain.roles import Role
 from lifeline.domain.routing import TechnicianStatus
 from lifeline.domain.session_state import RUNNING_STATUSES, SessionStatus
+from lifeline.store.core_select import select_columns
 from lifeline.store.org import Channel, ChannelAssignment, TechGroup, User
 from lifeline.store.sessions import SupportSession, TechnicianPresence
 
@@ -171,7 +172,7 @@ def enabled_group_online(db: Session, group_id: int) -> bool | None:
 
     Part of `generate_session_key`'s unit of work.
     """
-    found = db.execute(_GROUP_ONLINE, {"group_id": group_id}).first()
+    found = select_columns(db, _GROUP_ONLINE, {"group_id": group_id}).first()
     return None if found is None or not found[0] else bool(found[1])
 
 

@@ -32,7 +32,7 @@ class Record(_Base):
     __tablename__ = "records"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(16), unique=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     flag: Mapped[bool] = mapped_column(Boolean, default=False)
     count: Mapped[int] = mapped_column(Integer, default=0)
@@ -119,3 +119,14 @@ async def test_a_callable_default_is_left_to_sqlalchemy(database: Database) -> N
     async with database.session() as s:
         record = await s.get(Record, 1)
         assert record is not None and (record.data, record.flag, record.count) == ({}, False, 0)
+
+
+async def test_none_is_stored_as_sqlalchemy_stores_it(database: Database) -> None:
+    # A timestamp's None is NULL without its processor; JSON's None goes through it (JSON 'null').
+    values = {"name": "nones", "at": None, "data": None, "flag": False}
+    await database.run_unit(lambda s: execute_insert(s.connection(), RECORDS, values))
+    async with database.session() as s:
+        await s.execute(RECORDS, {**values, "name": "sqlalchemy"})
+        await s.commit()
+    fast, reference = await _stored(database)
+    assert fast[1:] == reference[1:]
