@@ -90,6 +90,8 @@ async def drive(worker: DesktopWorker, clock: CaptureClock, counting: Counting, 
         polled = clock.poll_due(now, polling=False, watching=True)
         run, damage = clock.due(now, lambda: any(s.encoder.window_open() for s in streams))
         frames = await worker.run(lambda d: d.encode(streams, damage)) if run else []
+        if damage and not frames and not any(s.encoder.waiting for s in streams):
+            clock.found_nothing()
         for _viewer, data in frames:
             counting.produced(data)
         if polled:

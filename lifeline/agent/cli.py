@@ -23,6 +23,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from lifeline.protocol.messages import MAX_FPS, MIN_FPS
+
 #: Compiled libraries the agent needs that a zipapp cannot carry (module -> pip name).
 NATIVE_REQUIREMENTS = {"numpy": "numpy", "simplejpeg": "simplejpeg", "PIL": "pillow"}
 #: Signals that end the agent cleanly (logout, `kill`): the session restores the wallpaper and releases keys.
@@ -44,8 +46,20 @@ def parse_args(argv: Sequence[str] | None, prefill: dict[str, str]) -> argparse.
     parser.add_argument("--lsid", default=prefill.get("lsid"), help=argparse.SUPPRESS)
     parser.add_argument("--token", default=prefill.get("token"), help=argparse.SUPPRESS)
     parser.add_argument("--display", default=os.environ.get("DISPLAY"), help="X display (default $DISPLAY)")
+    parser.add_argument("--max-fps", type=_max_fps, default=None, metavar="N",
+                        help=f"most screen updates a second while the screen keeps changing "
+                             f"({MIN_FPS}..{MAX_FPS}; default a little over 30): lower spares this "
+                             f"computer's CPU and the network")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
+
+
+def _max_fps(text: str) -> int:
+    """``--max-fps``: the range a viewer's own ``max_fps`` hint may take (docs/protocol.md)."""
+    value = int(text)
+    if not MIN_FPS <= value <= MAX_FPS:
+        raise argparse.ArgumentTypeError(f"must be between {MIN_FPS} and {MAX_FPS}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, *, prefill: dict[str, Any] | None = None,
@@ -97,6 +111,7 @@ def main(argv: Sequence[str] | None = None, *, prefill: dict[str, Any] | None = 
     session = AgentSession(
         joined, display=args.display, ask=ui.ask, show_status=ui.show_status,
         start_hotkey=lambda: hotkeys.append(RevokeHotkey(args.display, lambda: session.revoke_all("hotkey"))),
+        max_fps=args.max_fps,
     )
     ui.set_revoke_handler(lambda: session.revoke_all("button"))
     outcome: dict[str, str] = {}

@@ -68,9 +68,12 @@ class Prompter:
 
 class AgentSession:
     def __init__(self, joined: Joined, *, display: str | None, ask: Callable[[str, Callable[[bool], None]], None],
-                 show_status: Callable[[str], None], start_hotkey: Callable[[], None]) -> None:
+                 show_status: Callable[[str], None], start_hotkey: Callable[[], None],
+                 max_fps: int | None = None) -> None:
         self.joined = joined
         self.display = display
+        #: Capture cap under continuous change (``--max-fps``); None: capture/clock.py's DEFAULT_MAX_FPS.
+        self.max_fps = max_fps
         self.consent = Consent()
         self.policy: dict[str, Any] = {}
         self.streams: dict[str, Stream] = {}
@@ -97,7 +100,7 @@ class AgentSession:
     async def run(self) -> str:
         """Serve until the session ends; returns why."""
         self._loop = asyncio.get_running_loop()
-        self._capture_clock = CaptureClock(self._loop, self.display)
+        self._capture_clock = CaptureClock(self._loop, self.display, self.max_fps)
         self._prompter = Prompter(self._ask, self._loop)
         delay = RECONNECT_FIRST_S
         try:
@@ -330,6 +333,8 @@ class AgentSession:
             if streams:
                 run, damage = clock.due(started, lambda: any(s.encoder.window_open() for s in streams))
                 frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
+                if damage and not frames and not any(s.encoder.waiting for s in streams):
+                    clock.found_nothing()
                 for viewer, frame in frames:
                     await self._send_bytes(relay.address_frame(viewer, frame))
             else:

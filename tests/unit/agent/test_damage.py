@@ -83,10 +83,12 @@ def test_clock_encodes_on_damage_or_poke_and_everything_every_safety_period() ->
     asyncio.run(scenario())
 
 
-def test_damage_right_after_a_capture_waits_out_the_minimum_interval() -> None:
+def test_damage_right_after_a_capture_waits_for_its_slot_and_an_isolated_change_does_not_wait() -> None:
     import time
 
-    from lifeline.agent.capture.clock import DAMAGE_SETTLE_S, MIN_CAPTURE_INTERVAL_S
+    from lifeline.agent.capture.clock import DAMAGE_SETTLE_S, DEFAULT_MAX_FPS
+
+    interval = 1 / DEFAULT_MAX_FPS
 
     async def scenario() -> None:
         clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
@@ -95,16 +97,78 @@ def test_damage_right_after_a_capture_waits_out_the_minimum_interval() -> None:
         clock._damaged([(0, 0, 1, 1)])
         started = time.monotonic()
         await clock.wait(polling=False, watching=False)
-        assert time.monotonic() - started >= MIN_CAPTURE_INTERVAL_S * 0.9
+        assert time.monotonic() - started >= interval * 0.9
         assert clock.due(time.monotonic()) == (True, [(0, 0, 1, 1)])
-        await asyncio.sleep(MIN_CAPTURE_INTERVAL_S)  # a change long after the last capture
+        await asyncio.sleep(interval * 2)  # a change long after the last capture
         clock._damaged([(5, 5, 1, 1)])
         started = time.monotonic()
         await clock.wait(polling=False, watching=False)
-        assert time.monotonic() - started < MIN_CAPTURE_INTERVAL_S * 0.9 or DAMAGE_SETTLE_S >= MIN_CAPTURE_INTERVAL_S
+        assert time.monotonic() - started < interval * 0.9 or DAMAGE_SETTLE_S >= interval
         clock._tracker = None
 
     asyncio.run(scenario())
+
+
+def test_captures_under_continuous_change_keep_a_schedule_of_max_fps_slots() -> None:
+    from lifeline.agent.capture.clock import PACE_SLACK
+
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display", max_fps=10)
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        assert clock.due(0.0) == (True, None)  # slots at 0.1, 0.2, ...
+        clock.poll_due(0.0, polling=False, watching=True)
+        clock._damaged([(1, 1, 1, 1)])
+        assert clock.due(0.05) == (False, [])  # before its slot: kept
+        assert clock.timeout(0.05, polling=False, watching=True) == 0.1 - 0.05
+        late = 0.1 + PACE_SLACK * 0.1 * 0.8  # late, but within the slack
+        assert clock.due(late) == (True, [(1, 1, 1, 1)])
+        clock._damaged([(2, 2, 1, 1)])
+        assert clock.due(0.19) == (False, [])  # the schedule holds: the next slot is 0.2, not late + 0.1
+        assert clock.due(0.2) == (True, [(2, 2, 1, 1)])
+        clock._damaged([(3, 3, 1, 1)])
+        assert clock.due(0.5) == (True, [(3, 3, 1, 1)])  # nothing drawn for a while: no catching up after
+        clock._damaged([(4, 4, 1, 1)])
+        assert clock.due(0.59) == (False, [])
+        assert clock.due(0.6) == (True, [(4, 4, 1, 1)])
+        clock._damaged([(5, 5, 1, 1)])
+        clock.poke()  # a refresh request or a new viewer does not wait for a slot
+        assert clock.due(0.61) == (True, [(5, 5, 1, 1)])
+        clock._damaged([(8, 8, 1, 1)])  # the next slot counts from the poke's capture
+        assert clock.due(0.7) == (False, [])
+        clock._last_encode = -1.0  # the encoders' tick comes before the slot: it grabs nothing
+        assert clock.due(0.7) == (True, []) and clock._region
+        assert clock.due(0.71) == (True, [(8, 8, 1, 1)])
+        clock._tracker = None
+
+    asyncio.run(scenario())
+
+
+def test_an_ack_over_waiting_changes_waits_for_the_next_slot() -> None:
+    """Before the cap an ack over waiting changes poked the loop: a capture per ack, 47/s on a pan."""
+    import time
+
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display", max_fps=20)
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        clock.due(time.monotonic())
+        clock.window_opened(waiting=True)  # an encoder holds changes it could not send
+        assert clock._event.is_set()
+        assert clock.due(time.monotonic()) == (False, [])  # too soon after the last capture
+        started = time.monotonic()
+        await clock.wait(polling=False, watching=False)
+        assert time.monotonic() - started >= 0.05 * 0.9
+        assert clock.due(time.monotonic()) == (True, [])  # the encoders send what they hold
+        assert clock.due(time.monotonic()) == (False, [])  # once
+        clock._tracker = None
+
+    asyncio.run(scenario())
+
+
+def test_max_fps_must_be_positive() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        CaptureClock(asyncio.new_event_loop(), ":no-such-display", max_fps=0)
 
 
 def test_polls_follow_news_when_watching_every_tick_when_polling_and_never_for_nobody() -> None:
