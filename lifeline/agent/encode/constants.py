@@ -90,10 +90,17 @@ PAN_MAX_SHIFT_PX = 256
 MOVE_MISSES_BEFORE_BACKOFF = 3
 
 #: Once backed off, the move searches run on every MOVE_PROBE_INTERVAL-th such
-#: update only (count): ~1 ms per video frame on average, and a pan, drag or
-#: scroll that starts during or after the video is picked up within ~0.25 s
-#: at 30 fps.
+#: update only (count), and each probe that finds nothing doubles the interval
+#: up to MOVE_PROBE_INTERVAL_MAX: a pan, drag or scroll that starts right after
+#: a short burst of change is picked up within ~0.25 s at 32 fps.
 MOVE_PROBE_INTERVAL = 8
+
+#: The longest interval between probes (count): a move that starts during a
+#: long video is picked up within ~1 s at 32 fps, its frames sent meanwhile as
+#: the video's were. Probing every 8th frame cost ~1 ms per 1080p video frame on
+#: average (a probe ~8-12 ms), every 32nd ~0.3 ms (encoder alone, thread CPU:
+#: 8.3-8.6 -> 7.5-7.7 ms per video update).
+MOVE_PROBE_INTERVAL_MAX = 32
 
 #: Recent distinct 2-D moves (count) the 2-D search tries before searching
 #: (pans.find_pan's ``predicted``): bench/screen_x.py's 60 Hz pan captured at

@@ -36,6 +36,7 @@ from lifeline.agent.encode.constants import (
     FULL_FRAME_DIRTY_RATIO,
     MOVE_MISSES_BEFORE_BACKOFF,
     MOVE_PROBE_INTERVAL,
+    MOVE_PROBE_INTERVAL_MAX,
     PAN_PREDICTIONS,
 )
 from lifeline.agent.encode.passes.pans import find_pan
@@ -71,10 +72,11 @@ class CopySearch:
     VP8 takes to encode it, and the scroll search at ~1.5 ms. After
     MOVE_MISSES_BEFORE_BACKOFF updates in a row that change most of the
     screen (more than FULL_FRAME_DIRTY_RATIO of the cells) with no move
-    found, such updates are searched only every MOVE_PROBE_INTERVAL-th time
-    until a move is found. Smaller updates are always searched and never
-    counted: a scrolling terminal's text updates miss often, and must not
-    delay a pan that starts next.
+    found, such updates are searched only every MOVE_PROBE_INTERVAL-th time,
+    an interval that doubles with each probe that finds nothing, up to
+    MOVE_PROBE_INTERVAL_MAX, until a move is found. Smaller updates are
+    always searched and never counted: a scrolling terminal's text updates
+    miss often, and must not delay a pan that starts next.
     """
 
     def __init__(self) -> None:
@@ -82,17 +84,17 @@ class CopySearch:
         #: The last PAN_PREDICTIONS distinct 2-D moves found, most recent first.
         self._recent_pans: list[tuple[int, int]] = []
         self._misses = 0
-        self._large_updates = 0
+        #: Once backed off: large updates between two probes, and how many are left before the next.
+        self._probe_interval = MOVE_PROBE_INTERVAL
+        self._until_probe = 0
         self._hashes = RowHashes()
 
     def find(self, reference: Frame, frame: Frame, mask: CellMask) -> Op | None:
         """A COPY for the largest moved block, or None. Call once per planned update."""
         self._hashes.next_update()
         large = float(mask.mean()) > FULL_FRAME_DIRTY_RATIO
-        if large:
-            self._large_updates += 1
-            if not self._search_due():
-                return None
+        if large and not self._search_due():
+            return None
         op = None
         scroll_first = not self._pan_first
         for vertical in (scroll_first, not scroll_first):
@@ -102,8 +104,10 @@ class CopySearch:
                 op = find_pan(reference, frame, mask, self._recent_pans)
             if op is not None:
                 break
-        if large or op is not None:
-            self._misses = 0 if op is not None else self._misses + 1
+        if op is not None:
+            self._misses, self._probe_interval = 0, MOVE_PROBE_INTERVAL
+        elif large:
+            self._missed()
         if op is not None:
             assert op.src is not None
             self._pan_first = op.src[0] != op.box.x
@@ -114,7 +118,19 @@ class CopySearch:
         return op
 
     def _search_due(self) -> bool:
-        return self._misses < MOVE_MISSES_BEFORE_BACKOFF or self._large_updates % MOVE_PROBE_INTERVAL == 0
+        """Whether this large update is searched: always before the back-off, then when a probe is due."""
+        if self._misses < MOVE_MISSES_BEFORE_BACKOFF:
+            return True
+        self._until_probe -= 1
+        return self._until_probe <= 0
+
+    def _missed(self) -> None:
+        """A large update was searched in vain: count it, back off or, after a failed probe, further."""
+        self._misses += 1
+        if self._misses > MOVE_MISSES_BEFORE_BACKOFF:
+            self._probe_interval = min(2 * self._probe_interval, MOVE_PROBE_INTERVAL_MAX)
+        if self._misses >= MOVE_MISSES_BEFORE_BACKOFF:
+            self._until_probe = self._probe_interval
 
 
 class RowHashes:

@@ -150,7 +150,11 @@ def test_each_frame_is_hashed_once_across_consecutive_scroll_updates(monkeypatch
 
 
 def test_2d_search_backs_off_while_changes_are_not_moves(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lifeline.agent.encode.constants import MOVE_MISSES_BEFORE_BACKOFF, MOVE_PROBE_INTERVAL
+    from lifeline.agent.encode.constants import (
+        MOVE_MISSES_BEFORE_BACKOFF,
+        MOVE_PROBE_INTERVAL,
+        MOVE_PROBE_INTERVAL_MAX,
+    )
     from lifeline.agent.encode.passes import copies
 
     searched: list[int] = []
@@ -167,17 +171,25 @@ def test_2d_search_backs_off_while_changes_are_not_moves(monkeypatch: pytest.Mon
     unrelated = text_lines(blank(), seed=6)  # a video-like change: nothing moved
     panned = blank()
     panned[:-13, :-6] = before[13:, 6:]
-    rounds = 3 * MOVE_PROBE_INTERVAL
+    assert MOVE_PROBE_INTERVAL_MAX == 4 * MOVE_PROBE_INTERVAL  # the probes below: the interval doubles twice
+    first = MOVE_MISSES_BEFORE_BACKOFF + MOVE_PROBE_INTERVAL
+    probes = [first, first + 2 * MOVE_PROBE_INTERVAL, first + 6 * MOVE_PROBE_INTERVAL,
+              first + 6 * MOVE_PROBE_INTERVAL + MOVE_PROBE_INTERVAL_MAX]
+    rounds = probes[-1]
     for update in range(1, rounds + 1):
         assert search.find(before, unrelated, dirty_cells(before, unrelated)) is None
-    probes = [u for u in range(1, rounds + 1) if u % MOVE_PROBE_INTERVAL == 0]
     assert searched == list(range(1, MOVE_MISSES_BEFORE_BACKOFF + 1)) + probes
     searched.clear()
-    for update in range(rounds + 1, rounds + MOVE_PROBE_INTERVAL + 3):  # a pan starts: found at the next probe
+    found_at = rounds + MOVE_PROBE_INTERVAL_MAX
+    for update in range(rounds + 1, found_at + 3):  # a pan starts: found at the next probe
         op = search.find(before, panned, dirty_cells(before, panned))
-        assert (op is not None) == (update >= rounds + MOVE_PROBE_INTERVAL)
-    found_at = rounds + MOVE_PROBE_INTERVAL
+        assert (op is not None) == (update >= found_at)
     assert searched == [found_at, found_at + 1, found_at + 2]  # then every update, first
+    searched.clear()
+    # A move found resets the back-off: the first interval again.
+    for update in range(1, MOVE_MISSES_BEFORE_BACKOFF + MOVE_PROBE_INTERVAL + 1):
+        search.find(before, unrelated, dirty_cells(before, unrelated))
+    assert searched == list(range(1, MOVE_MISSES_BEFORE_BACKOFF + 1)) + [first]
 
 
 def test_small_updates_are_always_searched_for_moves_and_never_cause_a_back_off(
