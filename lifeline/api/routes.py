@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from lifeline.api import client_script, command_endpoint, config_endpoint, start_session, token_endpoint
 from lifeline.api.command_params import ENDPOINT_PATHS
+from lifeline.api.direct_lane import DirectLane
 from lifeline.api.realtime_endpoint import RealtimeHub, realtime_endpoint
 from lifeline.api.realtime_protocol import REALTIME_PATH
 from lifeline.services.integration.nodes import NodeHeartbeat
@@ -23,9 +24,12 @@ def include_routes(app: FastAPI) -> None:
 
     # oauth2/token -> lifeline.api.token_endpoint (all methods: others get the documented 405 body)
     add(token_endpoint.TOKEN_PATH, token_endpoint.token_endpoint, ["GET", "POST", "PUT", "PATCH", "DELETE"])
-    # api/command(.ns), api/command.xsd -> lifeline.api.command_endpoint
+    # api/command(.ns), api/command.xsd -> lifeline.api.command_endpoint (GET and POST through the
+    # direct lane, ahead of the browser middleware: lifeline.api.direct_lane)
     for path in ENDPOINT_PATHS["/api/command"]:
         add(path, command_endpoint.command_endpoint, GET_POST)
+    app.add_middleware(DirectLane, routes=dict.fromkeys(ENDPOINT_PATHS["/api/command"],
+                                                          command_endpoint.command_endpoint), methods=GET_POST)
     add("/api/command.xsd", command_endpoint.command_xsd_endpoint, ["GET"])
     # api/start_session(.ns), api/start_session.js -> lifeline.api.start_session
     for path in ENDPOINT_PATHS["/api/start_session"]:

@@ -107,6 +107,9 @@ class Database:
         return await run_through_session(self.sessionmaker, work, commit=False)
 
     async def dispose(self) -> None:
+        for batches in (self._units, self._reads):
+            if batches is not None:
+                await batches.close()
         await self.engine.dispose()
         if self._processes_lock is not None:
             self._processes_lock.close()

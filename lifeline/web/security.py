@@ -80,15 +80,21 @@ class CSRFMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name.decode(), value.decode())
+                headers = add_security_headers(message)
                 if new_token:
                     secure = "; Secure" if self.secure_cookies else ""
                     headers.append("set-cookie", f"{CSRF_COOKIE}={new_token}; Path=/; SameSite=Strict{secure}")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def add_security_headers(start: Message) -> MutableHeaders:
+    """Into an `http.response.start` message, those of `SECURITY_HEADERS` the response did not set."""
+    headers = MutableHeaders(scope=start)
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name.decode(), value.decode())
+    return headers
 
 
 def _cross_origin(scope: Scope) -> bool:

@@ -95,6 +95,8 @@ class Hub:
         self.connections.discard(connection)
 
     async def _on_message(self, subject: str, data: bytes) -> None:
+        if not self.connections:  # nobody on this hub: every API session key would be decoded for nothing
+            return
         try:
             message = json.loads(data)
             route, event = message["route"], message["event"]
