@@ -23,11 +23,15 @@ from lifeline.api.oauth_tokens import (
     hash_token,
 )
 from lifeline.store.api_accounts import ApiAccount, ApiToken
+from lifeline.store.core_select import detached, entity_columns, select_columns
 
 
 #: Built once: a statement object keeps its cache key, so the per-request check neither rebuilds
-#: nor re-keys it. One indexed lookup (token_hash is unique) joined to its account.
-_TOKEN_WITH_ACCOUNT = (select(ApiToken, ApiAccount).join(ApiAccount, ApiAccount.id == ApiToken.account_id)
+#: nor re-keys it. One indexed lookup (token_hash is unique) joined to its account, as columns
+#: (`store/core_select.py`: the ORM's loading of two entities was most of the check's CPU).
+_TOKEN_WITH_ACCOUNT = (select(ApiToken.issued_at.label("token_issued_at"), ApiToken.revoked.label("token_revoked"),
+                              *entity_columns(ApiAccount))
+                       .join(ApiAccount, ApiAccount.id == ApiToken.account_id)
                        .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
@@ -74,10 +78,11 @@ def account_for_token_sync(session: Session, token: str | None, *, now: datetime
     """
     if not token:
         return None
-    found = session.execute(_TOKEN_WITH_ACCOUNT, {"token_hash": hash_token(token)}).first()
+    token_hash = hash_token(token)
+    found = select_columns(session, _TOKEN_WITH_ACCOUNT, {"token_hash": token_hash}).mappings().first()
     if found is None:
         return None
-    row, account = found
-    if not policy_at(now).is_valid(TokenRecord(row.token_hash, row.account_id, row.issued_at, row.revoked)):
+    record = TokenRecord(token_hash, found["id"], found["token_issued_at"], found["token_revoked"])
+    if not policy_at(now).is_valid(record) or not found["enabled"]:
         return None
-    return account if account.enabled else None
+    return detached(ApiAccount, found)
