@@ -24,15 +24,35 @@ PENDING_BYTES_LIMIT = 64 * 1024 * 1024
 NATS_MAX_PAYLOAD = 1024 * 1024  # server default; larger screen updates are split by the relay
 
 
+class _SharedSubscription:
+    """One NATS subscription of a pattern and every local handler of it.
+
+    The live hubs of one process listen to the same patterns (`session.>`, `technician.>`): with a NATS
+    subscription each, the server sent every event once per hub and the client parsed each copy, which
+    with two workers was four deliveries of every API session key (docs/performance.md). Handlers run in
+    turn on the one delivery; each only queues or flags work, and one that fails does not stop the rest.
+    """
+
+    def __init__(self) -> None:
+        self.handlers: list[Handler] = []
+        self.inner: Any = None
+
+    async def deliver(self, subject: str, payload: bytes) -> None:
+        for handler in list(self.handlers):
+            try:
+                await handler(subject, payload)
+            except Exception:
+                log.exception("bus handler failed on %s", subject)
+
+
 class NatsSubscription:
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
+    def __init__(self, bus: NatsBus, pattern: str, handler: Handler) -> None:
+        self.bus = bus
+        self.pattern = pattern
+        self.handler = handler
 
     async def unsubscribe(self) -> None:
-        try:
-            await self.inner.unsubscribe()
-        except NatsError as exc:
-            log.debug("unsubscribe after close: %s", exc)
+        await self.bus._remove(self.pattern, self.handler)
 
 
 class NatsBus:
@@ -40,6 +60,7 @@ class NatsBus:
         self.url = url
         self.prefix = prefix
         self.client: Client | None = None
+        self._shared: dict[str, _SharedSubscription] = {}
 
     def _wire(self, subject: str) -> str:
         return f"{self.prefix}.{subject}"
@@ -59,6 +80,7 @@ class NatsBus:
         if self.client is not None:
             await self.client.drain()
             self.client = None
+            self._shared.clear()
 
     def _client(self) -> Client:
         if self.client is None:
@@ -72,13 +94,34 @@ class NatsBus:
             raise TransportError(f"publish to {subject} failed: {exc}") from exc
 
     async def subscribe(self, subject: str, handler: Handler) -> NatsSubscription:
-        strip = len(self.prefix) + 1
+        shared = self._shared.get(subject)
+        if shared is None:
+            shared = self._shared[subject] = _SharedSubscription()
+            strip = len(self.prefix) + 1
 
-        async def on_message(msg: Any) -> None:
-            await handler(msg.subject[strip:], msg.data)
+            async def on_message(msg: Any) -> None:
+                await shared.deliver(msg.subject[strip:], msg.data)
 
-        inner = await self._client().subscribe(
-            self._wire(subject), cb=on_message, pending_msgs_limit=PENDING_MESSAGES_LIMIT,
-            pending_bytes_limit=PENDING_BYTES_LIMIT,
-        )
-        return NatsSubscription(inner)
+            try:
+                shared.inner = await self._client().subscribe(
+                    self._wire(subject), cb=on_message, pending_msgs_limit=PENDING_MESSAGES_LIMIT,
+                    pending_bytes_limit=PENDING_BYTES_LIMIT,
+                )
+            except BaseException:
+                del self._shared[subject]
+                raise
+        shared.handlers.append(handler)
+        return NatsSubscription(self, subject, handler)
+
+    async def _remove(self, subject: str, handler: Handler) -> None:
+        shared = self._shared.get(subject)
+        if shared is None or handler not in shared.handlers:
+            return
+        shared.handlers.remove(handler)
+        if shared.handlers:
+            return
+        del self._shared[subject]
+        try:
+            await shared.inner.unsubscribe()
+        except NatsError as exc:
+            log.debug("unsubscribe after close: %s", exc)

@@ -47,3 +47,37 @@ async def test_same_namespace_hears_and_other_namespace_does_not() -> None:
     finally:
         for bus in (desk_a1, desk_a2, desk_b):
             await bus.close()
+
+
+async def test_handlers_of_one_pattern_share_one_delivery_and_leave_it_one_by_one() -> None:
+    publisher, listener = NatsBus(NATS_URL, prefix="desk-shared"), NatsBus(NATS_URL, prefix="desk-shared")
+    for bus in (publisher, listener):
+        await bus.start()
+    try:
+        first: list[str] = []
+        second: list[str] = []
+
+        async def failing(subject: str, payload: bytes) -> None:
+            raise RuntimeError("a broken handler must not stop the others")
+
+        async def hearing(into: list[str]) -> object:
+            async def handler(subject: str, payload: bytes) -> None:
+                into.append(subject)
+            return await listener.subscribe("session.>", handler)
+
+        await listener.subscribe("session.>", failing)
+        await hearing(first)
+        leaving = await hearing(second)
+        await listener._client().flush()
+        await publisher.publish("session.1", b"x")
+        await _until(lambda: first and second)
+        assert first == second == ["session.1"]
+        assert listener._client().stats["in_msgs"] == 1  # one NATS delivery for the three handlers
+        await leaving.unsubscribe()  # type: ignore[attr-defined]
+        await listener._client().flush()
+        await publisher.publish("session.2", b"x")
+        await _until(lambda: len(first) == 2)
+        assert first == ["session.1", "session.2"] and second == ["session.1"]
+    finally:
+        for bus in (publisher, listener):
+            await bus.close()
