@@ -2,56 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, Boolean, Integer, String, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from lifeline.store.base import UTCDateTime
 from lifeline.store.driver_insert import execute_insert
 from lifeline.store.engine import Database
-from tests.support.servers import fresh_database
+from tests.unit.store.conftest import Record, _Base
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-class _Base(DeclarativeBase):
-    pass
-
-
-class Record(_Base):
-    """Every kind of conversion the hot INSERTs need: aware datetimes, JSON, booleans, scalar and callable defaults."""
-
-    __tablename__ = "records"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(16), unique=True)
-    at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    flag: Mapped[bool] = mapped_column(Boolean, default=False)
-    count: Mapped[int] = mapped_column(Integer, default=0)
-    note: Mapped[str] = mapped_column(String(16), default="")
 
 
 RECORDS = insert(Record.__table__)
 RECORDS_UNLESS_NAMED = sqlite.insert(Record.__table__).on_conflict_do_nothing(index_elements=["name"])
 AT = datetime(2026, 11, 24, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    with fresh_database(request.param, tmp_path) as url:
-        db = Database(url)
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        yield db
-        await db.dispose()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,21 +13,10 @@ from sqlalchemy.orm import Session
 from lifeline.bus.local import LocalBus
 from lifeline.services.events import publish_on_commit
 from lifeline.store.engine import Database
-from tests.support.servers import fresh_database
-from tests.unit.store.conftest import Item, _Base
+from tests.unit.store.conftest import Item
 
 # The database fixture's connections (asyncpg's) belong to the loop they were made on: the session's.
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    with fresh_database(request.param, tmp_path) as url:
-        db = Database(url)
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        yield db
-        await db.dispose()
 
 
 async def _names(db: Database) -> list[str]:
