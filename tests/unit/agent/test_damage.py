@@ -164,6 +164,25 @@ def test_an_ack_over_waiting_changes_waits_for_the_next_slot() -> None:
     asyncio.run(scenario())
 
 
+def test_damage_a_capture_already_took_does_not_wake_the_loop_again() -> None:
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display")
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        clock.due(0.0)
+        clock._damaged([(1, 1, 1, 1)])  # the wake-up is scheduled on the loop ...
+        assert clock.due(1.0) == (True, [(1, 1, 1, 1)])  # ... but a capture takes the damage first
+        await asyncio.sleep(0)
+        assert not clock._event.is_set()
+        clock._damaged([(2, 2, 1, 1)])
+        await asyncio.sleep(0)
+        assert clock._event.is_set()
+        assert clock.due(2.0) == (True, [(2, 2, 1, 1)])  # the capture voids the wake its damage set
+        assert not clock._event.is_set()
+        clock._tracker = None
+
+    asyncio.run(scenario())
+
+
 def test_max_fps_must_be_positive() -> None:
     import pytest
 
