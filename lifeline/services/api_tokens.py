@@ -25,7 +25,6 @@ from lifeline.api.oauth_tokens import (
 from lifeline.store.api_accounts import ApiAccount, ApiToken
 from lifeline.store.core_select import detached, entity_columns, select_columns
 
-
 #: Built once: a statement object keeps its cache key, so the per-request check neither rebuilds
 #: nor re-keys it. One indexed lookup (token_hash is unique) joined to its account, as columns
 #: (`store/core_select.py`: the ORM's loading of two entities was most of the check's CPU).

@@ -18,6 +18,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+
 from sqlalchemy.engine import make_url
 
 #: Appended to the database file's path: the lock file lives beside the database, where its WAL lives.

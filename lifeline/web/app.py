@@ -26,21 +26,21 @@ from lifeline.config import Config
 from lifeline.errors import LifelineError
 from lifeline.services.context import Services
 from lifeline.store.engine import Database
-from lifeline.web.auth import routes as auth_routes
-from lifeline.web.admin_center import routes as admin_center_routes
-from lifeline.web.admin_api import routes as admin_api_routes
 from lifeline.web import api_accounts_routes
+from lifeline.web.admin_api import routes as admin_api_routes
+from lifeline.web.admin_center import routes as admin_center_routes
+from lifeline.web.auth import routes as auth_routes
+from lifeline.web.console import routes as console_page_routes
 from lifeline.web.console_api import replies as console_replies_routes
 from lifeline.web.console_api import routes as console_api_routes
+from lifeline.web.customer import routes as customer_page_routes
 from lifeline.web.customer_api import routes as customer_api_routes
 from lifeline.web.errors import lifeline_error_handler, validation_error_handler
 from lifeline.web.live import routes as live_routes
-from lifeline.web.console import routes as console_page_routes
-from lifeline.web.customer import routes as customer_page_routes
-from lifeline.web.relay import routes as relay_routes
 from lifeline.web.live import workers as session_workers
-from lifeline.web.session_admin import routes as session_admin_routes
+from lifeline.web.relay import routes as relay_routes
 from lifeline.web.security import CSRFMiddleware
+from lifeline.web.session_admin import routes as session_admin_routes
 
 log = logging.getLogger(__name__)
 
