@@ -132,7 +132,6 @@ class SQLiteBatches:
                 else:
                     future.set_exception(outcome.value)
 
-
     async def _connected(self) -> OneHopConnection:
         if self._driver is None:
             self._connection = await self._engine.connect()
