@@ -75,12 +75,14 @@ async def command_endpoint(request: Request) -> Response:
     if is_command_api_denied(permission):
         return document_not_found()
     params: dict[str, str] = {}
-    ctx = CommandContext(services=services, account=account, hostname=public_hostname(services), now=services.now())
+    ctx = CommandContext(services=services, account=account, hostname=public_hostname(services),
+                         now=services.now())
     try:
         check_content_type(request.headers.get("content-type"))
         params = collect_params(request.query_params.multi_items(), await form_pairs(request))
         now = ctx.now
-        context = ParseContext(custom_attribute_codes=await _custom_codes(ctx, params), now=lambda: now.timestamp())
+        codes = await _custom_codes(ctx, params)
+        context = ParseContext(custom_attribute_codes=codes, now=lambda: now.timestamp())
         command = parse_command(params, permission, context)
         if command.spec.action in READING_ACTIONS or command.spec.action in UNIT_ACTIONS:
             element: etree._Element = await HANDLERS[command.spec.action](ctx, command.params)

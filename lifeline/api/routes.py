@@ -28,8 +28,8 @@ def include_routes(app: FastAPI) -> None:
     # direct lane, ahead of the browser middleware: lifeline.api.direct_lane)
     for path in ENDPOINT_PATHS["/api/command"]:
         add(path, command_endpoint.command_endpoint, GET_POST)
-    app.add_middleware(DirectLane, routes=dict.fromkeys(ENDPOINT_PATHS["/api/command"],
-                                                          command_endpoint.command_endpoint), methods=GET_POST)
+    direct = dict.fromkeys(ENDPOINT_PATHS["/api/command"], command_endpoint.command_endpoint)
+    app.add_middleware(DirectLane, routes=direct, methods=GET_POST)
     add("/api/command.xsd", command_endpoint.command_xsd_endpoint, ["GET"])
     # api/start_session(.ns), api/start_session.js -> lifeline.api.start_session
     for path in ENDPOINT_PATHS["/api/start_session"]:

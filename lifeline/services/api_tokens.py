@@ -28,8 +28,8 @@ from lifeline.store.core_select import detached, entity_columns, select_columns
 #: Built once: a statement object keeps its cache key, so the per-request check neither rebuilds
 #: nor re-keys it. One indexed lookup (token_hash is unique) joined to its account, as columns
 #: (`store/core_select.py`: the ORM's loading of two entities was most of the check's CPU).
-_TOKEN_WITH_ACCOUNT = (select(ApiToken.issued_at.label("token_issued_at"), ApiToken.revoked.label("token_revoked"),
-                              *entity_columns(ApiAccount))
+_TOKEN_WITH_ACCOUNT = (select(ApiToken.issued_at.label("token_issued_at"),
+                              ApiToken.revoked.label("token_revoked"), *entity_columns(ApiAccount))
                        .join(ApiAccount, ApiAccount.id == ApiToken.account_id)
                        .where(ApiToken.token_hash == bindparam("token_hash")))
 

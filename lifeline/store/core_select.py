@@ -22,13 +22,13 @@ E = TypeVar("E", bound=Base)
 
 
 def select_columns(db: Session, statement: Select[Any], params: Mapping[str, Any]) -> Result[Any]:
-    """`db.execute(statement, params)` for a column query: pending changes are flushed first, as autoflush would."""
+    """`db.execute(statement, params)` for a column query; pending changes flushed first, as by autoflush."""
     db.flush()
     return db.connection().execute(statement, dict(params))
 
 
 def entity_columns(model: type[Base]) -> list[Any]:
-    """The model's mapped columns, labelled with their attribute names: a column query that `detached` reads."""
+    """The model's mapped columns labelled with their attribute names: the query `detached` reads."""
     return [prop.columns[0].label(prop.key) for prop in inspect(model).column_attrs]
 
 

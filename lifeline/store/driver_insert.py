@@ -5,8 +5,9 @@ its own thread. SQLAlchemy's `Connection.execute` spends ~50 µs of CPU per INSE
 the statement itself takes (an execution context, a cursor result, event dispatch), and
 `generate_session_key` runs four of them (docs/performance.md, Integration APIs). Here the statement
 is compiled once per set of given columns, by SQLAlchemy, for the connection's dialect: its SQL, its
-parameter order, the scalar defaults of the columns not given, and each parameter's bind processor (dates, JSON, booleans, the project's
-`UTCDateTime`) are kept, and each execution only converts the values and calls the cursor.
+parameter order, the scalar defaults of the columns not given, and each parameter's bind processor
+(dates, JSON, booleans, the project's `UTCDateTime`) are kept, and each execution only converts the
+values and calls the cursor.
 
 Anything this does not cover goes through `Connection.execute` unchanged: another driver (PostgreSQL,
 the aiosqlite adapter of `AsyncSession` callers), a statement with Python-side defaults or RETURNING.
@@ -30,7 +31,7 @@ _PREPARED: dict[tuple[Insert, tuple[str, ...]], _Prepared | None] = {}
 
 @dataclass(frozen=True)
 class InsertOutcome:
-    """What callers read of an INSERT: rows written (0 when ON CONFLICT skipped it), the id the database chose."""
+    """What callers read of an INSERT: rows written (0 when ON CONFLICT skipped it), the new id."""
 
     rowcount: int
     new_id: Any  # the primary key of a row whose key the database chose (SQLite: the rowid)
@@ -51,10 +52,10 @@ class _Prepared:
 
 
 def execute_insert(connection: Connection, statement: Insert, values: Mapping[str, Any]) -> InsertOutcome:
-    """INSERT one row of `values` on `connection`: on the sqlite3 cursor when it can, else as SQLAlchemy does."""
+    """INSERT one row of `values`: on the sqlite3 cursor when it can, else as SQLAlchemy does."""
     driver = connection.connection.driver_connection
-    prepared = _prepared(statement, tuple(values), connection.dialect) if isinstance(driver, sqlite3.Connection) \
-        else None
+    on_cursor = isinstance(driver, sqlite3.Connection)
+    prepared = _prepared(statement, tuple(values), connection.dialect) if on_cursor else None
     if prepared is None or driver is None:
         result = connection.execute(statement, dict(values))
         key = result.inserted_primary_key

@@ -68,7 +68,8 @@ class Database:
         self._writer = asyncio.Lock() if database_url.startswith("sqlite") else None
         sqlite = self._writer is not None
         self._processes_lock = writer_lock_for(database_url) if sqlite else None
-        run_units = partial(run_units_here, writer_lock=self._processes_lock.hold if self._processes_lock else nullcontext)
+        lock = self._processes_lock.hold if self._processes_lock else nullcontext
+        run_units = partial(run_units_here, writer_lock=lock)
         self._units = SQLiteBatches(self.engine, self.writer_turn, run_units) if sqlite else None
         self._reads = SQLiteBatches(self.engine, nullcontext, run_reads_here) if sqlite else None
 

@@ -205,7 +205,8 @@ def _sync_engine(driver: OneHopConnection) -> Engine:
 
 
 def run_units_here(engine: Engine, works: list[Callable[[Session], Any]], loop: asyncio.AbstractEventLoop,
-                   _connection: sqlite3.Connection, *, writer_lock: WriterLock = nullcontext) -> list[_Outcome]:
+                   _connection: sqlite3.Connection, *,
+                   writer_lock: WriterLock = nullcontext) -> list[_Outcome]:
     """On the sqlite3 connection's thread: every unit as a savepoint of one transaction, then COMMIT.
 
     A unit that fails is rolled back alone and gets its own exception; the others commit together. A

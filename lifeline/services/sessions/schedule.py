@@ -90,5 +90,6 @@ def plan_first_deadline(db: Session, s: SupportSession, policy: TimeoutPolicy) -
     upcoming = timeout_at(session_facts(s), policy)
     if upcoming is None:
         return None
-    execute_insert(db.connection(), _INSERT_JOB, {"kind": JobKind.DEADLINE, "session_id": s.id, "run_at": upcoming[0]})
+    job = {"kind": JobKind.DEADLINE, "session_id": s.id, "run_at": upcoming[0]}
+    execute_insert(db.connection(), _INSERT_JOB, job)
     return upcoming[0]
