@@ -92,7 +92,8 @@ DAMAGE_SETTLE_S = 0.003
 #: browser's animation frames (60 Hz) whose canvas changed: an update encoded
 #: late on a busy machine lands in the same animation frame as the next one,
 #: so the fps measured is below the updates sent (the 1080p pan at a cap of 32
-#: measured 31.0-31.6 fps in five `bench/screen.py --short` runs).
+#: measured 30.5-31.6 fps in two full and seven --short runs of bench/screen.py,
+#: 27.6-27.8 in two --short runs on a machine 94-99 % busy with other work).
 #: A scrolling terminal (50 lines/s) is captured at this rate too, a line or
 #: two per update (x11vnc's -wait 20 polls at most 50 times a second).
 DEFAULT_MAX_FPS = 32
