@@ -132,6 +132,8 @@ class CaptureClock:
         self._last_poll = float("-inf")
         #: The next capture slot (see DEFAULT_MAX_FPS, PACE_SLACK), and the one before the last capture.
         self._next_capture = self._slot_before = float("-inf")
+        #: The last capture, and the one before it, found nothing to send (``found_nothing``).
+        self._nothing_last = self._nothing_before = False
         self._last_encode = float("-inf")
         self._news = False
         #: Something is due but no encoder may send: wait for an ack, not for drawing.
@@ -188,6 +190,7 @@ class CaptureClock:
         self._event.clear()
         self._acked = False
         self._slot_before = self._next_capture
+        self._nothing_before, self._nothing_last = self._nothing_last, False
         late = now - self._next_capture
         on_schedule = 0 <= late <= PACE_SLACK * self._interval  # early: a poke's capture, counted from itself
         self._next_capture = (self._next_capture if on_schedule else now) + self._interval
@@ -198,9 +201,13 @@ class CaptureClock:
 
         The cap limits frames sent, not grabs: content that repeats itself (a blinking cursor
         redrawn, bench/screen.py's video turning at the end of its ping-pong) would otherwise
-        lose a frame of the cap for each repeat, ~2.5 of 32 a second on that video.
+        lose a frame of the cap for each repeat, ~2.5 of 32 a second on that video. Only once
+        in a row: a program that keeps redrawing the same pixels 60 times a second would
+        otherwise be grabbed and diffed at that rate instead of the cap's.
         """
-        self._next_capture = self._slot_before
+        self._nothing_last = True
+        if not self._nothing_before:
+            self._next_capture = self._slot_before
 
     @property
     def held(self) -> bool:

@@ -143,6 +143,34 @@ def test_captures_under_continuous_change_keep_a_schedule_of_max_fps_slots() -> 
     asyncio.run(scenario())
 
 
+def test_a_capture_that_found_nothing_gives_its_slot_back_once_in_a_row() -> None:
+    async def scenario() -> None:
+        clock = CaptureClock(asyncio.get_running_loop(), ":no-such-display", max_fps=10)
+        clock._tracker = object()  # type: ignore[assignment]  # pretend DAMAGE is on
+        assert clock.due(0.0) == (True, None)  # slots at 0.1, 0.2, ...
+        clock._damaged([(1, 1, 1, 1)])
+        assert clock.due(0.1) == (True, [(1, 1, 1, 1)])
+        clock.found_nothing()  # drawn again as it was: the slot is not spent
+        clock._damaged([(2, 2, 1, 1)])
+        assert clock.due(0.12) == (True, [(2, 2, 1, 1)])  # the next drawing is captured at once
+        clock.found_nothing()  # the same pixels again: the cap holds from here
+        clock._damaged([(3, 3, 1, 1)])
+        assert clock.due(0.14) == (False, [])
+        assert clock.due(0.2) == (True, [(3, 3, 1, 1)])
+        clock.found_nothing()
+        clock._damaged([(4, 4, 1, 1)])
+        assert clock.due(0.22) == (False, [])  # still redrawn as it was: still capped
+        assert clock.due(0.3) == (True, [(4, 4, 1, 1)])  # this one is sent
+        clock._damaged([(5, 5, 1, 1)])
+        assert clock.due(0.4) == (True, [(5, 5, 1, 1)])
+        clock.found_nothing()  # a lone repeat after a frame sent gives its slot back again
+        clock._damaged([(6, 6, 1, 1)])
+        assert clock.due(0.41) == (True, [(6, 6, 1, 1)])
+        clock._tracker = None
+
+    asyncio.run(scenario())
+
+
 def test_an_ack_over_waiting_changes_waits_for_the_next_slot() -> None:
     """Before the cap an ack over waiting changes poked the loop: a capture per ack, 47/s on a pan."""
     import time
