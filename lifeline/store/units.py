@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -205,30 +204,6 @@ def _sync_engine(driver: OneHopConnection) -> Engine:
     return engine
 
 
-#: Longest the event loop stays parked while a batch of units holds the write lock (s): far above a
-#: batch's few milliseconds, a bound should one ever take longer.
-LOOP_PARK_LIMIT_S = 0.05
-
-
-@contextmanager
-def _loop_parked(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """While the batch holds the write lock, its process's event loop waits for it rather than running.
-
-    Both threads of the process share one GIL. With the loop busy serving other requests, the batch's
-    thread got the GIL back only after each `sqlite3` call at the end of the loop's switch interval, and
-    held the write lock ~1.6 ms per key for ~0.6 ms of CPU; with two worker processes the lock was held
-    ~90 % of the time and capped both (docs/performance.md, API fourth pass). Parked (a plain wait, which
-    releases the GIL) the loop gives the batch the process's GIL until it commits. The loop would have
-    spent that time on Python work all the same; only SQLite's own I/O no longer overlaps with it.
-    """
-    done = threading.Event()
-    loop.call_soon_threadsafe(done.wait, LOOP_PARK_LIMIT_S)
-    try:
-        yield
-    finally:
-        done.set()
-
-
 def run_units_here(engine: Engine, works: list[Callable[[Session], Any]], loop: asyncio.AbstractEventLoop,
                    _connection: sqlite3.Connection, *,
                    writer_lock: WriterLock = nullcontext) -> list[_Outcome]:
@@ -245,22 +220,20 @@ def run_units_here(engine: Engine, works: list[Callable[[Session], Any]], loop: 
         # handler) rather than at the first write, which could not wait once a read had seen an older state.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
         try:
-            with _loop_parked(loop):
-                for work in works:
-                    hooks: list[Callable[[], None]] = []
-                    with Session(bind=connection, join_transaction_mode="create_savepoint",
-                                 expire_on_commit=False,
-                                 info={CALLER_LOOP_KEY: loop, AFTER_BATCH_COMMIT_KEY: hooks}) as db:
-                        try:
-                            result = work(db)
-                            db.commit()  # releases the unit's savepoint
-                        except Exception as exc:
-                            db.rollback()  # back to the unit's savepoint: the batch goes on without it
-                            outcomes.append(_Outcome(False, exc))
-                            continue
-                    outcomes.append(_Outcome(True, result))
-                    committed_hooks.extend(hooks)
-                connection.commit()
+            for work in works:
+                hooks: list[Callable[[], None]] = []
+                with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                             info={CALLER_LOOP_KEY: loop, AFTER_BATCH_COMMIT_KEY: hooks}) as db:
+                    try:
+                        result = work(db)
+                        db.commit()  # releases the unit's savepoint
+                    except Exception as exc:
+                        db.rollback()  # back to the unit's savepoint: the batch goes on without it
+                        outcomes.append(_Outcome(False, exc))
+                        continue
+                outcomes.append(_Outcome(True, result))
+                committed_hooks.extend(hooks)
+            connection.commit()
         except BaseException:
             connection.rollback()
             raise

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
@@ -89,29 +88,6 @@ async def test_on_sqlite_the_whole_unit_is_one_hop_to_the_connections_thread(db:
 
     await db.run_unit(three_statements)
     assert len(hops) - before == 1
-
-
-async def test_while_a_batch_of_units_holds_the_write_lock_the_event_loop_waits_for_it(db: Database) -> None:
-    ticks = [0]
-
-    async def ticking() -> None:
-        while True:
-            ticks[0] += 1
-            await asyncio.sleep(0.001)
-
-    def slow_unit(s: Session) -> tuple[int, int]:
-        s.add(Item(name="slow"))
-        started = ticks[0]
-        time.sleep(0.05)  # releases the GIL: an unparked loop would tick dozens of times meanwhile
-        return started, ticks[0]
-
-    ticker = asyncio.create_task(ticking())
-    try:
-        await asyncio.sleep(0.01)
-        started, ended = await db.run_unit(slow_unit)
-    finally:
-        ticker.cancel()
-    assert ended - started <= 2  # at most the ticks before the loop reached the parking callback
 
 
 async def test_concurrent_units_share_batches_and_a_failing_one_is_rolled_back_alone(
