@@ -88,15 +88,17 @@ DAMAGE_SETTLE_S = 0.003
 #: Most captures a second under continuous change (the agent's ``--max-fps``).
 #: bench/screen.py's target is >= 30 frames a second painted in the browser
 #: under full-screen change at 1080p, and 30 is what commercial remote-support
-#: tools deliver. The cap sits a little above 30 because the bench counts the
-#: browser's animation frames (60 Hz) whose canvas changed: an update encoded
-#: late on a busy machine lands in the same animation frame as the next one,
-#: so the fps measured is below the updates sent (the 1080p pan at a cap of 32
-#: measured 30.5-31.6 fps in two full and seven --short runs of bench/screen.py,
-#: 27.6-27.8 in two --short runs on a machine 94-99 % busy with other work).
-#: A scrolling terminal (50 lines/s) is captured at this rate too, a line or
-#: two per update (x11vnc's -wait 20 polls at most 50 times a second).
-DEFAULT_MAX_FPS = 32
+#: tools deliver. The cap sits above 30 because the bench counts the browser's
+#: animation frames (60 Hz) whose canvas changed: an update encoded or decoded
+#: late lands in the same animation frame as the next one, so the fps measured
+#: is below the updates sent. At 32 the 1080p pan measured 30.5-31.8 fps but the
+#: in-place video only 27.7-28.9 on a quiet machine (each 1080p JPEG takes the
+#: browser longer to decode); at 38 the video measured 31.5 and the pan 37.6, for
+#: ~20 % more agent CPU than at 32 (bench/screen.py --short pair, 11:10 UTC on
+#: 2026-11-24, docs/performance.md "Screen"). A scrolling terminal (50 lines/s)
+#: is captured at this rate too, a line or two per update (x11vnc's -wait 20
+#: polls at most 50 times a second).
+DEFAULT_MAX_FPS = 38
 
 #: A capture may come this fraction of an interval late and keep the schedule:
 #: the next slot is then still one interval after the missed slot, not after
