@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 
 #: (statement, given column names) → its compiled form, or None when the statement needs SQLAlchemy.
 _PREPARED: dict[tuple[Insert, tuple[str, ...]], _Prepared | None] = {}
+_MISSING = object()  # not compiled yet (None is an answer: "use SQLAlchemy")
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,8 @@ class _Prepared:
 def execute_insert(connection: Connection, statement: Insert, values: Mapping[str, Any]) -> InsertOutcome:
     """INSERT one row of `values`: on the sqlite3 cursor when it can, else as SQLAlchemy does."""
     driver = connection.connection.driver_connection
-    on_cursor = isinstance(driver, sqlite3.Connection)
-    prepared = _prepared(statement, tuple(values), connection.dialect) if on_cursor else None
-    if prepared is None or driver is None:
+    if not isinstance(driver, sqlite3.Connection) or (
+            prepared := _prepared(statement, tuple(values), connection.dialect)) is None:
         result = connection.execute(statement, dict(values))
         key = result.inserted_primary_key
         return InsertOutcome(result.rowcount, key[0] if key else None)
@@ -76,9 +76,6 @@ def _prepared(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Pr
     if found is _MISSING:
         found = _PREPARED[(statement, keys)] = _compile(statement, keys, dialect)
     return found  # type: ignore[return-value]
-
-
-_MISSING = object()
 
 
 def _compile(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Prepared | None:
