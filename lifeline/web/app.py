@@ -23,6 +23,7 @@ from lifeline import __version__
 from lifeline.api import routes as api_routes
 from lifeline.bus import make_bus
 from lifeline.config import Config
+from lifeline.domain.csv_import import MAX_IMPORT_BYTES
 from lifeline.errors import LifelineError
 from lifeline.services.context import Services
 from lifeline.store.engine import Database
@@ -78,6 +79,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         openapi_url="/api/admin/openapi.json",
         redoc_url=None,
         telemetry=NO_TELEMETRY,
+        max_body_size=MAX_REQUEST_BODY_BYTES,
     )
     app.state.config = config
     app.state.startup_hooks = []
@@ -90,6 +92,12 @@ def create_app(config: Config | None = None) -> FastAPI:
         include(app)
     return app
 
+
+#: Every HTTP request body, on every path (the Command API's direct lane included): a larger one is refused
+#: with 413 "Content Too Large" before any handler sees it, whether it announced its length or streams it
+#: in chunks. Without a bound one client could make the server buffer any amount of memory. The largest
+#: legitimate body is a technician import (`MAX_IMPORT_BYTES`, 2 MiB) wrapped in a multipart form.
+MAX_REQUEST_BODY_BYTES = 2 * MAX_IMPORT_BYTES
 
 #: FastAPI's built-in OpenTelemetry bridge, off: Lifeline configures no OpenTelemetry provider, and asking
 #: the global providers whether one was set cost every request ~20 µs of CPU (docs/performance.md).
