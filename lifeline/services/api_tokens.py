@@ -78,7 +78,7 @@ def account_for_token_sync(session: Session, token: str | None, *, now: datetime
     if not token:
         return None
     token_hash = hash_token(token)
-    found = select_columns(session, _TOKEN_WITH_ACCOUNT, {"token_hash": token_hash}).mappings().first()
+    found = select_columns(session, _TOKEN_WITH_ACCOUNT, {"token_hash": token_hash}).first_mapping()
     if found is None:
         return None
     record = TokenRecord(token_hash, found["id"], found["token_issued_at"], found["token_revoked"])

@@ -4,27 +4,98 @@ Also the hot path's one entity, the API account of a bearer token, read as colum
 
 `Session.execute` of a `select()` of columns (not entities) runs the ORM's compile state, loading
 and result set-up: ~70 µs of CPU per query more than the same statement on the session's
-connection, whose rows are identical (the column types' result processing is Core's). Two such
+connection, whose rows are identical (the column types' result processing is Core's). Inside a SQLite
+unit the statement goes one step further down, to the sqlite3 cursor (`driver_statement.py`: ~40 µs
+less again), with SQLAlchemy's compiled SQL and its types' bind and result processing. Three such
 queries sit on `generate_session_key`'s hot path (docs/performance.md, Integration APIs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Result, Select, inspect
+from sqlalchemy import Select, inspect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lifeline.store.base import Base
+from lifeline.store.driver_statement import Parameters, parameters_of, run_on_cursor
 
 E = TypeVar("E", bound=Base)
 
 
-def select_columns(db: Session, statement: Select[Any], params: Mapping[str, Any]) -> Result[Any]:
+@dataclass(frozen=True)
+class ColumnRows:
+    """Every row of a column query, converted by the columns' types, with the columns' keys."""
+
+    keys: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.rows)
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+    def first_mapping(self) -> dict[str, Any] | None:
+        """The first row by column key (a label, else the column's name), or None."""
+        return dict(zip(self.keys, self.rows[0], strict=True)) if self.rows else None
+
+
+def select_columns(db: Session, statement: Select[Any], params: Mapping[str, Any]) -> ColumnRows:
     """`db.execute(statement, params)` for a column query; pending changes flushed first, as by autoflush."""
     db.flush()
-    return db.connection().execute(statement, dict(params))
+    connection = db.connection()
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection) and (
+            prepared := _prepared(statement, connection.dialect)) is not None:
+        return run_on_cursor(driver, prepared.sql, prepared.parameters.positional(params), prepared.rows)
+    result = connection.execute(statement, dict(params))
+    return ColumnRows(tuple(result.keys()), [tuple(row) for row in result])
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    parameters: Parameters
+    keys: tuple[str, ...]
+    #: Each result column's processor (None: the driver's value is the value), in column order.
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+    def rows(self, cursor: sqlite3.Cursor) -> ColumnRows:
+        processors = self.processors
+        if not any(processors):
+            return ColumnRows(self.keys, cursor.fetchall())
+        return ColumnRows(self.keys, [
+            tuple(value if process is None else process(value)
+                  for process, value in zip(processors, row, strict=True))
+            for row in cursor.fetchall()])
+
+
+#: Statement → its compiled form for the sqlite3 cursor, or None when it needs SQLAlchemy's execution.
+#: Hot statements are built once at import, so this holds one entry per such statement.
+_PREPARED: dict[Select[Any], _Prepared | None] = {}
+_MISSING = object()  # not compiled yet (None is an answer: "use SQLAlchemy")
+
+
+def _prepared(statement: Select[Any], dialect: Dialect) -> _Prepared | None:
+    found = _PREPARED.get(statement, _MISSING)
+    if found is _MISSING:
+        found = _PREPARED[statement] = _compile(statement, dialect)
+    return found  # type: ignore[return-value]
+
+
+def _compile(statement: Select[Any], dialect: Dialect) -> _Prepared | None:
+    compiled = statement.compile(dialect=dialect)
+    parameters = parameters_of(compiled, dialect)
+    if parameters is None:
+        return None
+    columns = list(statement.selected_columns)
+    processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    return _Prepared(compiled.string, parameters, tuple(column.key for column in columns), processors)
 
 
 def entity_columns(model: type[Base]) -> list[Any]:

@@ -1,0 +1,76 @@
+"""A statement SQLAlchemy compiled once, executed on the sqlite3 cursor: what `driver_insert` and
+`driver_select` share.
+
+Inside a batched unit (`store/units.py`) a session's connection is a plain `sqlite3.Connection` on its
+own thread. SQLAlchemy's `Connection.execute` spends ~50 µs of CPU per statement around the ~10–20 µs
+the statement itself takes (an execution context, a cursor result, event dispatch); the hot path of
+`generate_session_key` runs seven (docs/performance.md, Integration APIs). SQLAlchemy still does
+everything that decides what is stored or read: it compiles the SQL once per statement for the
+connection's dialect, and each parameter goes through the bind processor of its type (dates, JSON,
+booleans, the project's `UTCDateTime`), each result column through its result processor.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+
+T = TypeVar("T")
+
+@dataclass(frozen=True)
+class Parameters:
+    """How to turn the caller's values into the cursor's positional parameters."""
+
+    #: Each positional parameter's name, bind processor, and whether the processor must see None: most types
+    #: store None as NULL without it (a session row has a dozen empty timestamps), JSON stores it as 'null'.
+    order: tuple[tuple[str, Callable[[Any], Any] | None, bool], ...]
+    #: The values the statement carries itself (`status != 'offline'` is a parameter holding 'offline').
+    fixed: dict[str, Any]
+
+    @property
+    def names(self) -> set[str]:
+        return {name for name, _, _ in self.order}
+
+    def positional(self, values: Mapping[str, Any]) -> list[Any]:
+        """Each value in order, through its bind processor; the caller's values win over the fixed ones."""
+        given = {**self.fixed, **values} if self.fixed else values
+        return [process(value) if process is not None and (value is not None or sees_none) else value
+                for name, process, sees_none in self.order for value in (given[name],)]
+
+
+def parameters_of(compiled: SQLCompiler, dialect: Dialect) -> Parameters | None:
+    """The compiled statement's `Parameters`; None if SQLAlchemy's execution must run it.
+
+    sqlite3 takes positional parameters; escaped bind names and expanding (`IN`) parameters are
+    rewritten per execution by SQLAlchemy's execution context, and a parameter whose value is a callable
+    is called per execution: none of that is reproduced here.
+    """
+    if compiled.positiontup is None or compiled.escaped_bind_names:
+        return None
+    by_name = {name: bind for bind, name in compiled.bind_names.items()}
+    if any(bind.expanding or bind.literal_execute or bind.callable is not None for bind in by_name.values()):
+        return None
+    order = tuple((name, kind.dialect_impl(dialect).bind_processor(dialect), kind.should_evaluate_none)
+                  for name in compiled.positiontup for kind in (by_name[name].type,))
+    fixed = {name: bind.value for name, bind in by_name.items() if not bind.required}
+    return Parameters(order, fixed)
+
+
+def run_on_cursor(driver: sqlite3.Connection, sql: str, parameters: list[Any],
+                  read: Callable[[sqlite3.Cursor], T]) -> T:
+    """Execute on a fresh cursor and `read` what the caller needs from it; errors as SQLAlchemy's classes
+    (`IntegrityError`, `OperationalError`, …), exactly as `Connection.execute` raises them."""
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return read(cursor)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, sqlite3.Error) from exc
+    finally:
+        cursor.close()
