@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.accounts import create_master_admin, create_tech_group, login, post
+from tests.support.accounts import create_master_admin, create_tech_group, login, post, seed
 from tests.support.api_client import (
     NS,
     command,
@@ -270,6 +270,28 @@ def test_read_only_accounts_are_refused_full_access_commands(server: ServerProce
     assert not is_error(command(server, token, "get_logged_in_reps"))
     assert error_text(command(server, token, "send_chat_message", lsid=SEED_LSID, body="x")) == \
         f"Session {SEED_LSID} was not found or is not active"  # read_only may chat (D-13)
+
+
+def test_a_well_formed_key_request_meets_the_checks_in_order_and_writes_nothing(server: ServerProcess) -> None:
+    """A valid `generate_session_key` is answered with its bearer check inside the key's unit of work:
+    a bad token, a `deny` account, a read-only account and a token killed by a new secret still get 401, 404,
+    E03 and 401, in D-15's order, and none of them leaves a session behind."""
+    group = create_tech_group(server)
+    valid = {"type": "support", "queue_id": f"team:{group}"}
+    assert raw_get(server, "/api/command", "not-a-token", action="generate_session_key", **valid).status_code == 401
+    deny = token_for(server, create_api_account(server, name="deny", command="none"))
+    not_found = raw_get(server, "/api/command", deny, action="generate_session_key", **valid)
+    assert not_found.status_code == 404 and not_found.text == "Document Not Found"
+    read_only = token_for(server, create_api_account(server, name="ro", command="read_only"))
+    assert error_text(command(server, read_only, "generate_session_key", **valid)) == \
+        "The API account does not have permission to perform this action"
+    assert seed(server, "count_sessions")["sessions"] == 0
+    full = create_api_account(server, name="full", command="full")
+    token = token_for(server, full)
+    assert not is_error(command(server, token, "generate_session_key", **valid))
+    server.cli("admin", "api-account", "regenerate", str(full.id))  # every token of the account stops working
+    assert raw_get(server, "/api/command", token, action="generate_session_key", **valid).status_code == 401
+    assert seed(server, "count_sessions")["sessions"] == 1
 
 
 def test_transport_rules(server: ServerProcess, full_token: str) -> None:

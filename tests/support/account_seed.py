@@ -28,6 +28,7 @@ from lifeline.services.passwords import hash_password
 from lifeline.services.settings import do_save_settings, get_setting
 from lifeline.store.engine import Database
 from lifeline.store.org import TechGroup, User
+from lifeline.store.sessions import SupportSession
 from lifeline.store.settings import GLOBAL_OWNER_ID
 
 TEST_AUDIT_ACTOR = AuditActor(user_id=None, name="System (tests)")
@@ -99,6 +100,11 @@ async def read_user(session: AsyncSession, args: dict[str, Any]) -> dict[str, An
             "totp_last_step": user.totp_last_step, "must_change_password": user.must_change_password}
 
 
+async def count_sessions(session: AsyncSession, args: dict[str, Any]) -> dict[str, Any]:
+    """How many support sessions exist in any state: refused API calls must have made none."""
+    return {"sessions": await session.scalar(select(func.count()).select_from(SupportSession))}
+
+
 COMMANDS: dict[str, Callable[[AsyncSession, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "create_user": create_user,
     "create_tech_group": create_tech_group,
@@ -106,6 +112,7 @@ COMMANDS: dict[str, Callable[[AsyncSession, dict[str, Any]], Awaitable[dict[str,
     "admin_set_password": admin_set_password,
     "update_user": update_user,
     "read_user": read_user,
+    "count_sessions": count_sessions,
 }
 
 

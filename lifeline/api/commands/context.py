@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from lifeline.services.context import Services
 from lifeline.store.api_accounts import ApiAccount
@@ -52,3 +53,24 @@ class CommandContext:
 
 Handler = Callable[[CommandContext, Any], Awaitable[etree._Element]]
 Handlers = Mapping[str, Handler]
+
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+#: A unit of work (`Database.run_unit`) that takes the calling account as well as the session.
+AccountWork = Callable[[Session, ApiAccount], R]
+
+
+@dataclass(frozen=True)
+class AccountUnit(Generic[P, R]):
+    """An action whose whole work is one unit of work for the calling account, then an answer built from
+    its result: `command_endpoint` can then check the bearer token inside that same unit (one hop and one
+    transaction on SQLite instead of a read first), and the action's handler runs it for `ctx.account`.
+
+    `prepare(services, hostname, now, params)` makes the checks that need no database (raising
+    `CommandApiError`) and returns the work; `answer(result)` is the XML answer.
+    """
+
+    prepare: Callable[[Services, str, datetime, P], AccountWork[R]]
+    answer: Callable[[R], etree._Element]

@@ -11,6 +11,11 @@ key and shown in the real-time model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any
+
 from lxml import etree
 from sqlalchemy.orm import Session
 
@@ -27,7 +32,7 @@ from lifeline.api.command_params import (
     SetSessionAttributesParams,
     TransferSessionParams,
 )
-from lifeline.api.commands.context import CommandContext, Handlers
+from lifeline.api.commands.context import AccountUnit, AccountWork, CommandContext, Handlers
 from lifeline.api.xml_response import (
     E05_INVALID_VALUE,
     E06_SESSION_NOT_FOUND,
@@ -58,10 +63,12 @@ from lifeline.api.xml_response import (
 )
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.errors import InvalidInput
+from lifeline.services.context import Services
 from lifeline.services.integration import api_sessions, attributes, directory, short_keys
 from lifeline.services.sessions.chat import do_edit_fields, do_send_chat
 from lifeline.services.sessions.entry import do_redeem_link
 from lifeline.services.sessions.records import SessionActor, commit, translate_conflicts
+from lifeline.store.api_accounts import ApiAccount
 from lifeline.store.org import TechGroup, User
 from lifeline.store.sessions import SupportSession
 
@@ -131,30 +138,38 @@ def _key_queue(db: Session, target: QueueTarget) -> tuple[api_sessions.KeyQueue,
     raise CommandApiError(E05_INVALID_VALUE, name="queue_id")
 
 
-async def generate_session_key(ctx: CommandContext, params: GenerateSessionKeyParams) -> etree._Element:
-    """The queue look-up and the key's rows in one unit of work (batched with concurrent keys on SQLite)."""
+def session_key_unit(services: Services, hostname: str, now: datetime,
+                     params: GenerateSessionKeyParams) -> AccountWork[SessionKeyView]:
+    """`generate_session_key`'s checks that need no database (E05), then its unit of work: the queue
+    look-up and the key's rows, for the calling account (which `command_endpoint` may check in that unit)."""
     if params.skills:
         raise CommandApiError(E05_INVALID_VALUE, name="session.skills")
-    if params.url_hostname is not None and params.url_hostname != ctx.hostname:
+    if params.url_hostname is not None and params.url_hostname != hostname:
         raise CommandApiError(E05_INVALID_VALUE, name="url_hostname")
     external_key = params.attributes.external_key or ""
 
-    def unit(db: Session) -> tuple[api_sessions.GeneratedKey, str, int, bool]:
+    def unit(db: Session, account: ApiAccount) -> SessionKeyView:
         queue, kind, queue_id, available = _key_queue(db, params.queue)
         key = api_sessions.do_generate_session_key(
-            db, ctx.services.bus, public_url=ctx.services.config.public_url, queue=queue,
+            db, services.bus, public_url=services.config.public_url, queue=queue,
             requested_ttl_s=params.ttl, external_key=external_key, values=dict(params.attributes.values),
-            priority=params.priority, url_hostname=ctx.hostname, account=ctx.account, now=ctx.now,
+            priority=params.priority, url_hostname=hostname, account=account, now=now,
         )
-        return key, kind, queue_id, available
+        return SessionKeyView(
+            ttl=key.ttl_s, expires=unix_seconds(key.expires_at), queue_kind=kind, queue_available=available,
+            queue_id=queue_id, external_key=external_key, short_key=key.short_key, key_url=key.link,
+        )
 
+    return unit
+
+
+async def generate_session_key(ctx: CommandContext, params: GenerateSessionKeyParams) -> etree._Element:
+    """One unit of work (batched with concurrent keys on SQLite), for the context's account."""
+    unit = session_key_unit(ctx.services, ctx.hostname, ctx.now, params)
     await ctx.release_connection()
     with translate_conflicts():
-        key, kind, queue_id, available = await ctx.services.db.run_unit(unit)
-    return session_key_element(SessionKeyView(
-        ttl=key.ttl_s, expires=unix_seconds(key.expires_at), queue_kind=kind, queue_available=available,
-        queue_id=queue_id, external_key=external_key, short_key=key.short_key, key_url=key.link,
-    ))
+        view = await ctx.services.db.run_unit(partial(unit, account=ctx.account))
+    return session_key_element(view)
 
 
 async def join_session(ctx: CommandContext, params: JoinSessionParams) -> etree._Element:
@@ -243,6 +258,11 @@ async def terminate_session(ctx: CommandContext, params: LsidParams) -> etree._E
     await api_sessions.do_terminate(ctx.db, ctx.services.bus, s, account=ctx.account, now=ctx.now)
     return success_element(SUCCESS_TERMINATED)
 
+
+#: Actions whose whole work is one unit of work for the calling account (`AccountUnit`).
+ACCOUNT_UNITS: Mapping[str, AccountUnit[Any, Any]] = {
+    "generate_session_key": AccountUnit(session_key_unit, session_key_element),
+}
 
 HANDLERS: Handlers = {
     "generate_session_key": generate_session_key,
