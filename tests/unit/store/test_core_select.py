@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from lifeline.store.core_select import ColumnRows, select_columns
+from lifeline.store.core_select import ColumnRows, detached, entity_columns, select_columns
 from lifeline.store.engine import Database
 from tests.unit.store.conftest import Item, Record
 
@@ -89,3 +89,23 @@ async def test_an_expanding_parameter_goes_through_sqlalchemy(database: Database
     rows = await database.read(lambda s: select_columns(s, names, {"names": ["a", "b", "z"]}))
     assert rows.rows == [("a",), ("b",)]
     assert len(sqlalchemy_selects) == 1  # IN lists are rewritten per execution by SQLAlchemy
+
+
+async def test_detached_is_the_object_a_closed_session_would_have_loaded(database: Database) -> None:
+    await _fill(database)
+    row = (await database.read(lambda s: select_columns(s, select(*entity_columns(Record)).order_by(Record.id),
+                                                        {}))).first_mapping()
+    assert row is not None
+    built = detached(Record, row)
+    async with database.session() as s:
+        loaded = await s.get(Record, 1)
+        assert loaded is not None
+        assert {key: getattr(built, key) for key in row} == {key: getattr(loaded, key) for key in row}
+    state = inspect(built)
+    assert state.detached and state.key == inspect(loaded).key and not state.modified
+    async with database.session() as s:  # attached again, a change is an ordinary UPDATE of that row
+        s.add(built)
+        built.note = "changed"
+        await s.commit()
+    async with database.session() as s:
+        assert (await s.get(Record, 1)).note == "changed"  # type: ignore[union-attr]
