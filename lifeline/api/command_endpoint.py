@@ -136,7 +136,8 @@ async def _in_the_actions_unit(request: Request, services: Services) -> Response
         params = collect_params(request.query_params.multi_items(), await form_pairs(request))
         if any(name.startswith(CUSTOM_PREFIX) for name in params):  # their codes need a read of their own
             return None
-        command = parse_command(params, CommandPermission.FULL_ACCESS, ParseContext(now=lambda: now.timestamp()))
+        context = ParseContext(now=lambda: now.timestamp())
+        command = parse_command(params, CommandPermission.FULL_ACCESS, context)
         action = ACCOUNT_UNITS.get(command.spec.action)
         if action is None:
             return None
@@ -160,7 +161,7 @@ async def _in_the_actions_unit(request: Request, services: Services) -> Response
 
 
 def _error_answer(exc: CommandApiError | LifelineError, params: Mapping[str, str]) -> Response:
-    if isinstance(exc, LifelineError):  # a service refused (e.g. a session changed concurrently): still an <error>
+    if isinstance(exc, LifelineError):  # a service refused (e.g. a session changed concurrently): an <error>
         log.info("command %s refused: %s", params.get("action"), exc.message)
     return XMLResponse(error_element(exc.message, error_root_for(params)))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, inspect
 from sqlalchemy.engine import Dialect
@@ -94,8 +94,12 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Prepared | None:
     if parameters is None:
         return None
     columns = list(statement.selected_columns)
-    processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
-    return _Prepared(compiled.string, parameters, tuple(column.key for column in columns), processors)
+    keys = tuple(column.key for column in columns)
+    if None in keys:  # an unnamed expression: its key is whatever SQLAlchemy's result would make up
+        return None
+    processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                       for column in columns)
+    return _Prepared(compiled.string, parameters, cast(tuple[str, ...], keys), processors)
 
 
 def entity_columns(model: type[Base]) -> list[Any]:
@@ -112,7 +116,7 @@ def detached(model: type[E], row: Mapping[str, Any]) -> E:
     ~21 µs through `model(**row)` for an API account).
     """
     mapper = inspect(model)
-    obj: E = mapper.class_manager.new_instance()
+    obj = cast(E, mapper.class_manager.new_instance())
     obj.__dict__.update({prop.key: row[prop.key] for prop in mapper.column_attrs})
     make_transient_to_detached(obj)
     return obj

@@ -77,6 +77,6 @@ def _compile(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Pre
     defaults = {column.key: column.default.arg for column in prefetch}  # type: ignore[union-attr]
     # The statement's parameters are named after its columns (no escaped names, checked by
     # `parameters_of`): each must be given or defaulted, else SQLAlchemy reports the missing value.
-    if not parameters.names <= {*keys, *defaults}:
+    if not set(parameters.names) <= {*keys, *defaults}:
         return None
     return _Prepared(compiled.string, defaults, parameters)

@@ -272,13 +272,15 @@ def test_read_only_accounts_are_refused_full_access_commands(server: ServerProce
         f"Session {SEED_LSID} was not found or is not active"  # read_only may chat (D-13)
 
 
-def test_a_well_formed_key_request_meets_the_checks_in_order_and_writes_nothing(server: ServerProcess) -> None:
+def test_a_well_formed_key_request_meets_the_checks_in_order_and_writes_nothing(
+        server: ServerProcess) -> None:
     """A valid `generate_session_key` is answered with its bearer check inside the key's unit of work:
     a bad token, a `deny` account, a read-only account and a token killed by a new secret still get 401, 404,
     E03 and 401, in D-15's order, and none of them leaves a session behind."""
     group = create_tech_group(server)
     valid = {"type": "support", "queue_id": f"team:{group}"}
-    assert raw_get(server, "/api/command", "not-a-token", action="generate_session_key", **valid).status_code == 401
+    bad_token = raw_get(server, "/api/command", "not-a-token", action="generate_session_key", **valid)
+    assert bad_token.status_code == 401
     deny = token_for(server, create_api_account(server, name="deny", command="none"))
     not_found = raw_get(server, "/api/command", deny, action="generate_session_key", **valid)
     assert not_found.status_code == 404 and not_found.text == "Document Not Found"

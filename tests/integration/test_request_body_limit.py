@@ -27,7 +27,7 @@ def _chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 def test_the_bound_leaves_room_for_the_largest_legitimate_upload() -> None:
-    assert MAX_REQUEST_BODY_BYTES > MAX_IMPORT_BYTES + 64 * 1024  # the import file plus its multipart wrapping
+    assert MAX_REQUEST_BODY_BYTES > MAX_IMPORT_BYTES + 64 * 1024  # the import file and its multipart wrapping
 
 
 def test_announced_and_streamed_oversized_bodies_are_refused_everywhere(sqlite_server: ServerProcess) -> None:

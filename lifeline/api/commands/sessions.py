@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -168,7 +167,7 @@ async def generate_session_key(ctx: CommandContext, params: GenerateSessionKeyPa
     unit = session_key_unit(ctx.services, ctx.hostname, ctx.now, params)
     await ctx.release_connection()
     with translate_conflicts():
-        view = await ctx.services.db.run_unit(partial(unit, account=ctx.account))
+        view = await ctx.services.db.run_unit(lambda db: unit(db, ctx.account))
     return session_key_element(view)
 
 

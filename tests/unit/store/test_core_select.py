@@ -1,4 +1,4 @@
-"""`select_columns`: in a SQLite unit the sqlite3 cursor reads exactly what SQLAlchemy reads; elsewhere SQLAlchemy."""
+"""`select_columns`: in a SQLite unit the sqlite3 cursor reads what SQLAlchemy reads; elsewhere SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ async def test_no_row_is_none_and_pending_objects_are_flushed_first(database: Da
 async def test_an_expanding_parameter_goes_through_sqlalchemy(database: Database,
                                                               sqlalchemy_selects: list[str]) -> None:
     await _fill(database)
-    names = select(Record.name).where(Record.name.in_(bindparam("names", expanding=True))).order_by(Record.name)
+    names = (select(Record.name).where(Record.name.in_(bindparam("names", expanding=True)))
+             .order_by(Record.name))
 
     rows = await database.read(lambda s: select_columns(s, names, {"names": ["a", "b", "z"]}))
     assert rows.rows == [("a",), ("b",)]
@@ -93,8 +94,8 @@ async def test_an_expanding_parameter_goes_through_sqlalchemy(database: Database
 
 async def test_detached_is_the_object_a_closed_session_would_have_loaded(database: Database) -> None:
     await _fill(database)
-    row = (await database.read(lambda s: select_columns(s, select(*entity_columns(Record)).order_by(Record.id),
-                                                        {}))).first_mapping()
+    everything = select(*entity_columns(Record)).order_by(Record.id)
+    row = (await database.read(lambda s: select_columns(s, everything, {}))).first_mapping()
     assert row is not None
     built = detached(Record, row)
     async with database.session() as s:
