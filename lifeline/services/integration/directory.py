@@ -163,7 +163,7 @@ def online_in_group(db: Session, group_id: int) -> bool:
 
 
 #: Built once (a statement keeps its cache key): `generate_session_key` asks it on every team-queue key.
-_GROUP_ONLINE = (select(TechGroup.enabled, _online_count(TechGroup.id).scalar_subquery())
+_GROUP_ONLINE = (select(TechGroup.enabled, _online_count(TechGroup.id).scalar_subquery().label("online"))
                  .where(TechGroup.id == bindparam("group_id")))
 
 

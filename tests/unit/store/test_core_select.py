@@ -7,12 +7,17 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy import Select, bindparam, func, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from lifeline.services.api_tokens import _TOKEN_WITH_ACCOUNT
+from lifeline.services.integration.directory import _GROUP_ONLINE
+from lifeline.services.settings import _VALUES
+from lifeline.store import core_select
 from lifeline.store.core_select import ColumnRows, detached, entity_columns, select_columns
 from lifeline.store.engine import Database
+from lifeline.store.units import UnitSQLiteDialect
 from tests.unit.store.conftest import Item, Record
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -110,3 +115,10 @@ async def test_detached_is_the_object_a_closed_session_would_have_loaded(databas
         await s.commit()
     async with database.session() as s:
         assert (await s.get(Record, 1)).note == "changed"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("statement", [_GROUP_ONLINE, _VALUES, _TOKEN_WITH_ACCOUNT],
+                         ids=["group online", "settings", "bearer token"])
+async def test_every_read_of_the_key_path_runs_on_the_cursor(statement: Select[Any]) -> None:
+    """An unnamed column (a subquery without a label) would send the statement back through SQLAlchemy."""
+    assert core_select._prepared(statement, UnitSQLiteDialect()) is not None
