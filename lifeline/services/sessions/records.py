@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -23,8 +23,12 @@ from lifeline.bus import Bus
 from lifeline.errors import Conflict
 from lifeline.protocol.session_events import STORED_EVENT_MODELS
 from lifeline.services.events import publish_on_commit
-from lifeline.store.core_insert import insert_object_sync
+from lifeline.store.core_select import detached
+from lifeline.store.driver_insert import execute_insert
 from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSession
+
+#: Built once (a statement keeps its cache key): every history row is this INSERT of all its columns.
+_INSERT_EVENT = insert(SessionEvent.__table__)
 
 STALE_MESSAGE = "The session changed while you were acting on it; reload it and try again."
 
@@ -162,14 +166,18 @@ def record_event_sync(
     body = dict(data or {})
     if with_summary:
         body["session"] = summary(s)
-    row = SessionEvent(
-        session_id=s.id, at=now, type=type, op=op, audience=audience, actor_kind=actor.kind,
-        actor_id=actor.id, actor_name=actor.name[:128], technician_id=s.technician_id,
-        previous_technician_id=s.previous_technician_id, tech_group_id=s.tech_group_id,
-        channel_id=s.channel_id, data=body,
-    )
+    values = {
+        "session_id": s.id, "at": now, "type": type, "op": op, "audience": audience, "actor_kind": actor.kind,
+        "actor_id": actor.id, "actor_name": actor.name[:128], "technician_id": s.technician_id,
+        "previous_technician_id": s.previous_technician_id, "tech_group_id": s.tech_group_id,
+        "channel_id": s.channel_id, "data": body,
+    }
+    # A history row is never changed once written: one Core INSERT of every column, and the row handed
+    # back detached (no ORM object built attribute by attribute and attached to the session for nothing).
+    db.flush()  # pending objects first (the session row this one refers to), as a flush would order them
     with translate_conflicts():
-        insert_object_sync(db, row)
+        outcome = execute_insert(db.connection(), _INSERT_EVENT, values)
+    row = detached(SessionEvent, {**values, "id": outcome.new_id})
     event = wire_event(row, s.lsid)
     STORED_EVENT_MODELS[(type, op)].model_validate(event)  # a malformed event is a bug: fail before commit
     route = route_of(row, participants)
