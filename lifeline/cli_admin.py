@@ -25,7 +25,7 @@ from lifeline.domain.roles import Role
 from lifeline.errors import LifelineError
 from lifeline.services.context import system_clock
 from lifeline.services.org import admins, channels, tech_groups, technicians
-from lifeline.services.org.common import CLI_AUDIT_ACTOR, SYSTEM_ACTOR
+from lifeline.services.org.common import CLI_ACTING, SYSTEM_ACTOR
 from lifeline.services.org.users import Profile
 from lifeline.store.engine import Database
 from lifeline.store.org import TechGroup, User
@@ -44,7 +44,7 @@ PASSWORD_OPT = typer.Option(
     hide_input=True,
     help="Initial password (or LIFELINE_NEW_PASSWORD).",
 )
-ACT = {"actor": SYSTEM_ACTOR, "audit_actor": CLI_AUDIT_ACTOR}
+ACT = CLI_ACTING
 
 
 def _run(work: Callable[[AsyncSession, Bus], Awaitable[T]], as_json: bool) -> T:

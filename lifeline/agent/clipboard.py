@@ -87,7 +87,9 @@ class X11Clipboard:
         self._owner_notify_type: int | None = None
         if self._owner.has_extension("XFIXES"):
             self._owner.xfixes_query_version()
-            first_event = self._owner.query_extension("XFIXES").first_event
+            xfixes_ext = self._owner.query_extension("XFIXES")
+            assert xfixes_ext is not None  # has_extension said so
+            first_event = xfixes_ext.first_event
             self._owner_notify_type = first_event + xfixes.XFixesSelectionNotify
             self._owner.xfixes_select_selection_input(self._owner.screen().root, self._selection,
                                                       SET_SELECTION_OWNER_NOTIFY_MASK)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifeline.bus import Bus
 from lifeline.services.auth import find_user_by_email
 from lifeline.services.org import admins, channels, tech_groups, technicians
-from lifeline.services.org.common import CLI_AUDIT_ACTOR, SYSTEM_ACTOR
+from lifeline.services.org.common import CLI_ACTING
 from lifeline.services.org.users import Profile
 from lifeline.store.org import User
 
@@ -57,7 +57,7 @@ async def seed_demo(session: AsyncSession, bus: Bus | None, now: datetime) -> De
         emails = [MASTER_EMAIL, ADMIN_EMAIL, *(email for members in GROUPS.values() for _, email in members)]
         users = [await find_user_by_email(session, email) for email in emails]
         return DemoResult(created=False, logins=[_login(u) for u in users if u is not None])
-    act = {"actor": SYSTEM_ACTOR, "audit_actor": CLI_AUDIT_ACTOR}
+    act = CLI_ACTING
     master = await admins.do_create_admin(
         session,
         bus,

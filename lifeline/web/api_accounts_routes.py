@@ -41,7 +41,7 @@ class _Body(BaseModel):
 
 
 class Permissions(_Body):
-    command: str | None = Field(None, description="deny | read_only | full_access (also none | full)")
+    command: str | None = Field(default=None, description="deny | read_only | full_access (also none | full)")
     reporting_support: bool | None = None
     reporting_presentation: bool | None = None
     reporting_license: bool | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import JSONResponse, Response
@@ -28,6 +30,6 @@ async def validation_error_handler(request: Request, exc: Exception) -> Response
     )
 
 
-def jsonable(errors: list[dict[str, object]]) -> list[dict[str, object]]:
+def jsonable(errors: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     return [{k: (v if isinstance(v, (str, int, float, list, tuple, type(None))) else str(v))
              for k, v in error.items() if k != "ctx"} for error in errors]

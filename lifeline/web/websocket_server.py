@@ -38,7 +38,9 @@ from wsproto.frame_protocol import FrameProtocol
 try:
     from websockets.speedups import apply_mask
 except ImportError:  # no C build of `websockets` for this platform: wsproto's own masker stays
-    apply_mask = None
+    C_APPLY_MASK = False
+else:
+    C_APPLY_MASK = True
 
 #: The ASGI scope extension (`scope["extensions"][...]`) that holds `{"writer": FrameWriter}`.
 FRAME_WRITER_EXTENSION = "lifeline.websocket.frame_writer"
@@ -81,7 +83,7 @@ class FrameWriterWSProtocol(WSProtocol):
 
     def handle_connect(self, event: events.Request) -> None:
         super().handle_connect(event)
-        self.scope["extensions"][FRAME_WRITER_EXTENSION] = {"writer": FrameWriter(self)}  # type: ignore[index]
+        self.scope["extensions"][FRAME_WRITER_EXTENSION] = {"writer": FrameWriter(self)}
 
 
 class CMasker:
@@ -103,5 +105,5 @@ class CMasker:
         return unmasked
 
 
-if apply_mask is not None:
+if C_APPLY_MASK:
     frame_protocol.XorMaskerSimple = CMasker  # type: ignore[misc,assignment]  # wsproto looks it up per frame

@@ -152,7 +152,9 @@ class DamageTracker:
         self._display.damage_query_version()  # the protocol requires version negotiation first
         # python-xlib registers a *copy* of damage.DamageNotify per display, so events are
         # recognised by their code, not by isinstance.
-        first_event = self._display.query_extension(damage.extname).first_event
+        damage_ext = self._display.query_extension(damage.extname)
+        assert damage_ext is not None  # has_extension said so
+        first_event = damage_ext.first_event
         self._notify_code = first_event + damage.DamageNotifyCode
         root = self._display.screen().root
         self._damage = root.damage_create(damage.DamageReportRawRectangles)

@@ -91,7 +91,9 @@ class X11InputWatch:
             self._d.close()
             raise InputWatchUnavailable("the X server has no XInput extension")
         self._d.xinput_query_version()
-        self._opcode = self._d.query_extension(_XINPUT).major_opcode
+        xinput_ext = self._d.query_extension(_XINPUT)
+        assert xinput_ext is not None  # has_extension said so
+        self._opcode = xinput_ext.major_opcode
         for raw in _RAW_EVENTS:
             self._d.ge_add_event_data(self._opcode, raw, RawEventData)
         root = self._root = self._d.screen().root
@@ -104,7 +106,9 @@ class X11InputWatch:
         self._cursor_notify_type: int | None = None
         if self.cursor_notify:
             self._d.xfixes_query_version()
-            self._cursor_notify_type = self._d.query_extension("XFIXES").first_event + xfixes.XFixesCursorNotify
+            xfixes_ext = self._d.query_extension("XFIXES")
+            assert xfixes_ext is not None  # has_extension said so
+            self._cursor_notify_type = xfixes_ext.first_event + xfixes.XFixesCursorNotify
             self._d.xfixes_select_cursor_input(root, DISPLAY_CURSOR_NOTIFY_MASK)
         else:
             log.info("no XFIXES extension: the viewer shows a default cursor")

@@ -101,6 +101,7 @@ async def do_create_admin(
     require(actor, _action_for(role))
     cleaned = profile.cleaned()
     require_name_and_email(cleaned, "An administrator")
+    assert cleaned.email is not None  # required just above
     await check_password(session, password)
     await _check_admin_group(session, role, admin_group_id)
     await ensure_email_free(session, cleaned.email)

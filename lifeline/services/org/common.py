@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -23,13 +23,34 @@ from lifeline.domain.roles import AdminTab, Role
 from lifeline.errors import Conflict, InvalidInput, PermissionDenied
 from lifeline.services.audit import AuditActor, record_audit, record_changes
 from lifeline.services.events import publish_on_commit
-from lifeline.store.org import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, User
+from lifeline.store.org import (
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    AdminGroup,
+    Channel,
+    ComputerGroup,
+    ExternalTechGroup,
+    ExternalTechnician,
+    TechGroup,
+    User,
+)
 
 ORG_SUBJECT = "org"
 
 # The System actor: the CLI and the demo seeder act with full rights, audited as such.
 SYSTEM_ACTOR = Actor(user_id=0, role=Role.MASTER_ACCOUNT_HOLDER)
 CLI_AUDIT_ACTOR = AuditActor(user_id=None, name="System (CLI)")
+
+
+class ActingAs(TypedDict):
+    """The `actor` and `audit_actor` keywords of every `do_*` action, to pass as `**act`."""
+
+    actor: Actor
+    audit_actor: AuditActor
+
+
+CLI_ACTING: ActingAs = {"actor": SYSTEM_ACTOR, "audit_actor": CLI_AUDIT_ACTOR}
 
 
 class Entity:
@@ -150,16 +171,11 @@ async def commit(session: AsyncSession, bus: Bus | None, event: dict[str, Any]) 
         ) from exc
 
 
-class Audited(Protocol):
-    """What the audit helpers read from an organization object: its id and the name rows show."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def name(self) -> str: ...
-
-
+# What a `Kind` audits: the organization objects, read for their `id` and the `name` rows show.
+# A union of the mapped classes rather than a Protocol with `id`/`name` properties: mypy wrongly
+# rejects a `Mapped[...]` column for a protocol property in a type argument (`Kind[User]`) and
+# then keeps that answer for the whole run (python/mypy#20317).
+Audited = User | TechGroup | AdminGroup | Channel | ComputerGroup | ExternalTechGroup | ExternalTechnician
 T = TypeVar("T", bound=Audited)
 
 

@@ -53,6 +53,7 @@ async def add_technician(
     """Validate and insert one technician with its audit row; the caller commits."""
     cleaned = profile.cleaned()
     require_name_and_email(cleaned, "A technician")
+    assert cleaned.email is not None  # required just above
     await check_password(session, password)
     await access_tech_group(session, actor, group_id, Action.MANAGE_TECHNICIANS)
     await ensure_email_free(session, cleaned.email)

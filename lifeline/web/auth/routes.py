@@ -12,7 +12,7 @@ restrictions or rate limits (see docs/security.md for reverse proxies).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
@@ -27,7 +27,7 @@ from lifeline.web.auth.navigation import next_url
 from lifeline.web.deps import DbDep, PartialSignInDep, ServicesDep, client_ip
 from lifeline.web.security import SESSION_COOKIE
 
-SESSION_COOKIE_SAMESITE = "lax"  # see docs/security.md: Lax + the CSRF header, so links from mail still work
+SESSION_COOKIE_SAMESITE: Final = "lax"  # see docs/security.md: Lax + the CSRF header, so links from mail still work
 CODE_MAX = 16  # a 6-digit code with spaces or dashes; anything longer is not a code
 
 

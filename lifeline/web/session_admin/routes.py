@@ -83,6 +83,7 @@ def include_routes(app: FastAPI) -> None:
             await access_technician(db, signed.actor, technician, Action.MANAGE_SESSIONS)
             query = query.where(SupportSession.technician_id == technician)
         else:
+            assert channel is not None  # exactly one of the three is given
             if not decide_for_any_group(signed.actor, Action.MANAGE_SESSIONS, await channel_group_ids(db, channel)):
                 raise NotFound(f"Channel {channel} not found.")
             query = query.where(SupportSession.channel_id == channel)

@@ -42,6 +42,7 @@ compares whole pixels.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -106,13 +107,13 @@ def find_pan(reference: Frame, frame: Frame, mask: CellMask,
     best, best_score = None, PAN_MIN_AREA_PX // PAN_SAMPLE_ROW_STRIDE_PX - 1
     tried = set()
     for seed in _candidates(reference, frame, bounds):
-        shift = _refine(old, new, bounds, seed)
-        if shift is None or shift in tried:
+        refined = _refine(old, new, bounds, seed)
+        if refined is None or refined in tried:
             continue
-        tried.add(shift)
-        score, sampled = _sample_score(old, new, bounds, *shift)
+        tried.add(refined)
+        score, sampled = _sample_score(old, new, bounds, *refined)
         if score > best_score:
-            best, best_score = shift, score
+            best, best_score = refined, score
             if score * PAN_ACCEPT_DIVISOR >= sampled:
                 break  # most of the area moved this way: the remaining candidates cannot beat it by much
     return None if best is None else _covering_copy(old, new, bounds, best, dirty_px)
@@ -325,8 +326,8 @@ def _exact_copy(old: npt.NDArray[np.uint32], new: npt.NDArray[np.uint32], bounds
         box = largest_true_rectangle(dest == source)
     if box is None or box.area < PAN_MIN_AREA_PX or min(box.w, box.h) < PAN_MIN_SIDE_PX:
         return None
-    dest = Box(x0 + box.x, y0 + box.y, box.w, box.h)
-    return Op(OpKind.COPY, dest, src=(dest.x + dx, dest.y + dy))
+    copied = Box(x0 + box.x, y0 + box.y, box.w, box.h)
+    return Op(OpKind.COPY, copied, src=(copied.x + dx, copied.y + dy))
 
 
 def largest_true_rectangle(flags: npt.NDArray[np.bool_]) -> Box | None:
@@ -339,16 +340,24 @@ def largest_true_rectangle(flags: npt.NDArray[np.bool_]) -> Box | None:
     height, width = flags.shape
     rows, cols = height // CELL_SIZE_PX, width // CELL_SIZE_PX  # whole tiles; the extension adds the rest
     whole = flags[: rows * CELL_SIZE_PX, : cols * CELL_SIZE_PX]
-    tiles = whole.reshape(rows, CELL_SIZE_PX, cols, CELL_SIZE_PX).all(axis=3).all(axis=1)
+    tiles = _all(_all(whole.reshape(rows, CELL_SIZE_PX, cols, CELL_SIZE_PX), axis=3), axis=1)
     found = _largest_rectangle_in_grid(tiles)
     if found is None:
         return None
     top, left, bottom, right = (v * CELL_SIZE_PX for v in found)
-    left -= _run_length(flags[top:bottom, :left].all(axis=0)[::-1])
-    right += _run_length(flags[top:bottom, right:].all(axis=0))
-    top -= _run_length(flags[:top, left:right].all(axis=1)[::-1])
-    bottom += _run_length(flags[bottom:, left:right].all(axis=1))
+    left -= _run_length(_all(flags[top:bottom, :left], axis=0)[::-1])
+    right += _run_length(_all(flags[top:bottom, right:], axis=0))
+    top -= _run_length(_all(flags[:top, left:right], axis=1)[::-1])
+    bottom += _run_length(_all(flags[bottom:, left:right], axis=1))
     return Box(left, top, right - left, bottom - top)
+
+
+def _all(flags: npt.NDArray[np.bool_], axis: int) -> npt.NDArray[np.bool_]:
+    """``flags.all(axis=axis)`` of an array of two or more dimensions, which is an array.
+
+    numpy types the result as "an array or a scalar", the scalar being the 1-D case.
+    """
+    return cast("npt.NDArray[np.bool_]", flags.all(axis=axis))
 
 
 def _run_length(flags: npt.NDArray[np.bool_]) -> int:
