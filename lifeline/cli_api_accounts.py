@@ -26,17 +26,19 @@ from lifeline.services.context import system_clock
 api_account_app = typer.Typer(help="OAuth2 API accounts of the integration APIs.", no_args_is_help=True)
 
 
+ALLOW_HELP = f"Other APIs to allow, repeatable: {', '.join(FLAG_PERMISSIONS)}."
+
+
 @api_account_app.command("create")
 def create(
     name: str = typer.Option(..., help="Account name."),
     command: str = typer.Option("read_only", help="Command API: none | read_only | full."),
-    allow: list[str] = typer.Option(
-        [], help=f"Other APIs to allow, repeatable: {', '.join(FLAG_PERMISSIONS)}."),
+    allow: list[str] = typer.Option([], help=ALLOW_HELP),
     disabled: bool = typer.Option(False, help="Create it disabled."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Create an account and print its client id and (once) its secret."""
-    permissions: dict[str, Any] = {"command": command, **{name: True for name in allow}}
+    permissions: dict[str, Any] = {"command": command, **dict.fromkeys(allow, True)}
 
     async def work(session: AsyncSession, bus: Bus) -> dict[str, Any]:
         created = await do_create_api_account(session, bus, name=name, enabled=not disabled,

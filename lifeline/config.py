@@ -81,7 +81,7 @@ class Config:
 
 def normalise_database_url(url: str) -> str:
     """Accept the plain URLs operators know and pick our async drivers."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]
     if url.startswith("sqlite:///"):
         return "sqlite+aiosqlite:///" + url.split(":///", 1)[1]

@@ -73,13 +73,13 @@ def main(argv: Sequence[str] | None = None, *, prefill: dict[str, Any] | None = 
               f"    {sys.executable} -m pip install --user {' '.join(missing)}", file=sys.stderr)
         return 2
     from lifeline.agent.hotkey import RevokeHotkey
-    from lifeline.agent.join import JoinError, Joined, answer_terms, redeem_pin, redeem_url, session_state
+    from lifeline.agent.join import Joined, JoinError, answer_terms, redeem_pin, redeem_url, session_state
     from lifeline.agent.session import AgentSession
     from lifeline.agent.ui import TkUI
 
     try:
         ui = TkUI()
-    except Exception as exc:  # tkinter.TclError: no display; imported lazily with Tk itself
+    except Exception as exc:  # noqa: BLE001 - tkinter.TclError: no display; imported lazily with Tk itself
         print(f"The Lifeline agent needs your graphical desktop (X11): {exc}", file=sys.stderr)
         return 2
     try:

@@ -141,7 +141,7 @@ class AgentSession:
         def end() -> None:
             self.ended = reason
             if self._ws is not None:
-                asyncio.ensure_future(self._ws.close())
+                asyncio.ensure_future(self._ws.close())  # noqa: RUF006 - see _ask_for
 
         self._loop.call_soon_threadsafe(end)
 
@@ -256,11 +256,13 @@ class AgentSession:
     def _ask_for(self, mode: str, technician: str, *, everything: bool) -> None:
         assert self._prompter is not None
 
+        # Fire and forget (RUF006): while one of these tasks waits, the socket or the desktop
+        # thread it waits on holds it, so it is not collected before it ends.
         def on_answer(granted: bool) -> None:
-            asyncio.ensure_future(self._answered(mode, granted, everything))
+            asyncio.ensure_future(self._answered(mode, granted, everything))  # noqa: RUF006
 
         if self._prompter.ask(question(mode, technician, everything=everything), on_answer):
-            asyncio.ensure_future(self._send_consent())
+            asyncio.ensure_future(self._send_consent())  # noqa: RUF006
 
     async def _answered(self, mode: str, granted: bool, everything: bool) -> None:
         if granted:
@@ -331,8 +333,9 @@ class AgentSession:
             polling = bool(self.streams) and desktop is not None and desktop.polled
             polled = clock.poll_due(started, polling=polling, watching=bool(streams))
             if streams:
-                run, damage = clock.due(started, lambda: any(s.encoder.window_open() for s in streams))
-                frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []
+                # The lambdas and `poll` below run before the loop goes on: the loop variables are current.
+                run, damage = clock.due(started, lambda: any(s.encoder.window_open() for s in streams))  # noqa: B023
+                frames = await self._worker.run(lambda d: d.encode(streams, damage)) if run else []  # noqa: B023
                 if damage and not frames and not any(s.encoder.waiting for s in streams):
                     clock.found_nothing()
                 for viewer, frame in frames:
@@ -345,7 +348,7 @@ class AgentSession:
 
                 def poll(d: Desktop) -> tuple[list[dict[str, Any]], str | None]:
                     d.idle_checks()
-                    return (d.cursor_updates(monitor) if streams else []), (d.clipboard_change() if control else None)
+                    return (d.cursor_updates(monitor) if streams else []), (d.clipboard_change() if control else None)  # noqa: B023
 
                 updates, copied = await self._worker.run(poll)
                 for update in updates:

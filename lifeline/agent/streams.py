@@ -26,8 +26,8 @@ from lifeline.agent.capture.damage import Area
 from lifeline.agent.capture.live import LiveScreen
 from lifeline.agent.cursor import CursorTracker
 from lifeline.agent.encode import ScreenEncoder
-from lifeline.agent.encode.plan import Box
 from lifeline.agent.encode.codecs import png
+from lifeline.agent.encode.plan import Box
 from lifeline.agent.priority import CustomerActivity
 
 T = TypeVar("T")

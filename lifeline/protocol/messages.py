@@ -232,11 +232,10 @@ def _check_value(value: object, spec: _Field, where: str) -> None:
     # bool is a subclass of int in Python but a different JSON type: keep them apart.
     if isinstance(value, bool) != (spec.kind is bool) or not isinstance(value, spec.kind):
         raise MessageError(f"{where} must be {spec.kind.__name__}, got {type(value).__name__}", field=where)
-    if isinstance(value, int) and not isinstance(value, bool):
-        if (spec.minimum is not None and value < spec.minimum) or (
-            spec.maximum is not None and value > spec.maximum
-        ):
-            raise MessageError(f"{where}={value} outside {spec.minimum}..{spec.maximum}", field=where)
+    if isinstance(value, int) and not isinstance(value, bool) and (
+        (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum)
+    ):
+        raise MessageError(f"{where}={value} outside {spec.minimum}..{spec.maximum}", field=where)
     if isinstance(value, (str, list)) and spec.max_length is not None and len(value) > spec.max_length:
         raise MessageError(f"{where} longer than {spec.max_length}", field=where)
     if isinstance(value, str):

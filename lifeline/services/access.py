@@ -18,7 +18,6 @@ from lifeline.domain.roles import AdminRights, RightsMode, Role
 from lifeline.errors import NotFound, PermissionDenied
 from lifeline.store.org import AdminAssignment, AdminGroup, TechGroup, User
 
-
 # Restricted with no grant: every tab and group-scoped action is refused. Built directly
 # because AdminRights.parse rightly refuses this combination from user input.
 NO_ADMIN_RIGHTS = AdminRights(mode=RightsMode.RESTRICTED, grants=frozenset())
@@ -26,7 +25,7 @@ NO_ADMIN_RIGHTS = AdminRights(mode=RightsMode.RESTRICTED, grants=frozenset())
 
 async def tech_group_parents(session: AsyncSession) -> dict[int, int | None]:
     rows = await session.execute(select(TechGroup.id, TechGroup.parent_id))
-    return {group_id: parent_id for group_id, parent_id in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def load_actor(session: AsyncSession, user: User) -> Actor:

@@ -159,7 +159,7 @@ async def do_create_api_account(
     account = ApiAccount(
         name=_clean_name(name), enabled=bool(enabled), client_id=new_client_id(), secret_hash=hash_secret(secret),
         perm_command=CommandPermission.DENY.value, created_at=now, secret_rotated_at=now,
-        **{column: False for column in FLAG_PERMISSIONS.values()},
+        **dict.fromkeys(FLAG_PERMISSIONS.values(), False),
     )
     _apply_permissions(account, permissions or {})
     session.add(account)

@@ -167,7 +167,7 @@ def static_server() -> Iterator[str]:
     """Serves lifeline/web/static and the test harness page on 127.0.0.1."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             if self.path == "/harness.html":
                 body = HARNESS.encode()
                 self.send_response(200)
@@ -178,7 +178,7 @@ def static_server() -> Iterator[str]:
             else:
                 super().do_GET()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC_ROOT)))

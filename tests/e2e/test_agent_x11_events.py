@@ -97,7 +97,7 @@ def test_technician_xtest_input_is_not_the_customer_but_a_second_devices_is(
         for act in (lambda: seat.tap_key(KEYCODE_A), seat.click):
             before = time.monotonic()
             act()
-            wait_for(lambda: watch.last_input() >= before, "the second seat's key or click counted")
+            wait_for(lambda: watch.last_input() >= before, "the second seat's key or click counted")  # noqa: B023
     finally:
         injector.close()
 

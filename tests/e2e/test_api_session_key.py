@@ -30,7 +30,7 @@ CONNECTED = "You are connected to a technician."
 
 def generate_key(server: ServerProcess, token: str, group: int, external_key: str) -> tuple[str, str]:
     root = command(server, token, "generate_session_key", type="support", queue_id=f"team:{group}",
-                   **{"session__custom__external_key": external_key})
+                   session__custom__external_key=external_key)
     assert not is_error(root), error_text(root)
     return text(root, "c:short_key"), text(root, "c:key_url")
 

@@ -30,10 +30,10 @@ from playwright.sync_api import Browser, Page  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
 from bench.screen_x import VideoAnimator  # noqa: E402
-from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
 from lifeline.agent.appearance.x11_root import PLAIN_RGB  # noqa: E402
 from lifeline.agent.capture.base import Monitor  # noqa: E402
 from lifeline.agent.capture.x11 import X11Capture  # noqa: E402
+from lifeline.agent.clipboard import X11Clipboard  # noqa: E402
 from tests.support.accounts import create_tech_group, save_group_settings  # noqa: E402
 from tests.support.remote import (  # noqa: E402
     SCREEN_H,
@@ -340,7 +340,7 @@ def _twmrc(tmp_path: Path) -> Path:
 def _position_or_none(display: str, name: str) -> tuple[int, int] | None:
     try:
         return window_position(display, name)
-    except Exception:
+    except Exception:  # noqa: BLE001 - xwininfo fails, or prints no position, while the window is not mapped
         return None
 
 
@@ -417,11 +417,12 @@ def test_technician_outside_the_session_cannot_connect(sqlite_server: ServerProc
     enter_pin(sqlite_server, pin)
     pick_up(owner, lsid)
     cookie = "; ".join(f"{k}={v}" for k, v in stranger.client.cookies.items())
-    with pytest.raises(Exception) as refused:
-        with connect(sqlite_server.url.replace("http://", "ws://") + f"/remote/ws/{lsid}",
-                     additional_headers={"Cookie": cookie}, open_timeout=10) as ws:
-            ws.send(json.dumps({"type": "hello", "versions": [1], "role": "viewer"}))
-            ws.recv(timeout=10)
+    with pytest.raises(Exception) as refused, connect(
+        sqlite_server.url.replace("http://", "ws://") + f"/remote/ws/{lsid}",
+        additional_headers={"Cookie": cookie}, open_timeout=10,
+    ) as ws:
+        ws.send(json.dumps({"type": "hello", "versions": [1], "role": "viewer"}))
+        ws.recv(timeout=10)
     assert "1008" in str(refused.value) or "403" in str(refused.value)
 
 

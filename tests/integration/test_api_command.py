@@ -60,7 +60,7 @@ def test_generate_session_key_starts_a_real_session_a_technician_picks_up(server
     group = create_tech_group(server, "Help Desk")
     tech = online_technician(server, group)
     root = command(server, full_token, "generate_session_key", type="support", queue_id=f"team:{group}",
-                   ttl="60", **{"session__custom__external_key": "TICKET-1"})
+                   ttl="60", session__custom__external_key="TICKET-1")
     assert text(root, "c:type") == "support"
     assert text(root, "c:ttl") == "60"
     assert text(root, "c:queue") == "team" and root.find("c:queue", NS).get("available") == "1"
@@ -138,12 +138,12 @@ def test_session_commands_on_a_live_session(server: ServerProcess, full_token: s
     assert moved.text == "Successfully transferred"
     assert [s["lsid"] for s in second.get("/api/console/queue")["sessions"]] == [lsid]
     set_ok = command(server, full_token, "set_session_attributes", lsid=lsid,
-                     **{"session__custom__external_key": "NEW"})
+                     session__custom__external_key="NEW")
     assert set_ok.text == "Session attributes were set"
     attrs = command(server, full_token, "get_session_attributes", lsid=lsid)
     assert [a.text for a in attrs] == ["NEW"]
     cleared = command(server, full_token, "set_session_attributes", lsid=lsid,
-                      **{"session__custom__external_key": ""})
+                      session__custom__external_key="")
     assert cleared.text == "Session attributes were set"
     assert len(command(server, full_token, "get_session_attributes", lsid=lsid)) == 0
     assert command(server, full_token, "terminate_session", lsid=lsid).text == "Successfully terminated"
@@ -178,7 +178,7 @@ def test_session_command_errors(server: ServerProcess, full_token: str) -> None:
     assert error_text(command(server, full_token, "leave_session", lsid=lsid)) == \
         "One of rep_id, rep_username or customer must be provided"
     assert error_text(command(server, full_token, "set_session_attributes", lsid=lsid,
-                              **{"session__custom__external_key": "x" * 1025})) == \
+                              session__custom__external_key="x" * 1025)) == \
         "Value of session.custom.external_key exceeds the maximum length of 1024 characters"
 
 

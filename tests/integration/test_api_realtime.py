@@ -130,7 +130,7 @@ def test_full_copy_then_exact_changes_through_a_session_life(server: ServerProce
         assert {r["user_id"] for r in model["representative"].values()} == {first.account.id, second.account.id}
 
         key = command(server, token, "generate_session_key", type="support", queue_id=f"team:{group}",
-                      **{"session__custom__external_key": "T-7"})
+                      session__custom__external_key="T-7")
         lsid = None
         model = until(ws, lambda m: len(sessions_of(m)) == 1, model)
         (lsid, row), = sessions_of(model).items()

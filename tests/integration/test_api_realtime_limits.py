@@ -32,8 +32,8 @@ def test_a_refused_subscription_is_only_refused_and_the_subscribed_one_still_str
     token = token_for(server, create_api_account(server))
     with open_nw(server) as first, open_nw(server) as second:
         start(first, token, ["support_session"])
-        second.send('{"type":"authenticate","credentials":{"bearer_token":"%s"}}\n'
-                    '{"type":"subscribe","tables":["support_session"]}\n' % token)
+        second.send(f'{{"type":"authenticate","credentials":{{"bearer_token":"{token}"}}}}\n'
+                    '{"type":"subscribe","tables":["support_session"]}\n')
         assert read(second) == {"type": "authenticate_response", "success": True}
         refusal = read(second)
         assert refusal["type"] == "subscribe_response" and refusal["success"] is False

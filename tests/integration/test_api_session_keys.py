@@ -13,11 +13,19 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.integration.test_api_command import online_technician, redeem
 from tests.support.accounts import create_tech_group, save_group_settings
-from tests.support.api_client import command, create_api_account, error_text, is_error, raw_get, text, token_for
+from tests.support.api_client import (
+    command,
+    create_api_account,
+    error_text,
+    is_error,
+    raw_get,
+    text,
+    token_for,
+)
 from tests.support.servers import ServerProcess
 from tests.support.sessions import Customer, enter_pin, technician
-from tests.integration.test_api_command import online_technician, redeem
 
 EXPIRED = "PIN Code or Link has expired"
 API_NAME = "Help desk bot"

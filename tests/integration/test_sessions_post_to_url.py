@@ -21,7 +21,7 @@ def receiver() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
     received: list[tuple[str, str, bytes]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's spelling
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((self.path, self.headers["Content-Type"], body))
             self.send_response(200)

@@ -43,7 +43,7 @@ def http_sink() -> Iterator[HttpSink]:
     sink = HttpSink(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's spelling
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             sink.received.append(HttpRequest(self.path, self.headers.get("Content-Type", ""), body))
             self.send_response(200)
@@ -77,7 +77,7 @@ class _Recorder:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # aiosmtpd hook
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.sink.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"

@@ -6,7 +6,6 @@ from lifeline.domain.authorization import Action, decide, visible_admin_tabs
 from lifeline.web.admin_api.common import Out
 from lifeline.web.deps import SignedInDep
 
-
 # Workspace views that are not Administration Center tabs of the seed but are gated the same way.
 EXTRA_TABS = (("audit", Action.VIEW_AUDIT_LOG), ("api_accounts", Action.MANAGE_API_ACCOUNTS))
 

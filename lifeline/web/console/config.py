@@ -23,7 +23,7 @@ from lifeline.services.org.channels import list_channels, technician_channels
 from lifeline.services.settings import get_global_setting, get_settings
 from lifeline.store.org import User
 
-LABEL_KEYS = ("name_field_label",) + tuple(f"custom_field_{n}_label" for n in range(1, 6))
+LABEL_KEYS = ("name_field_label", *(f"custom_field_{n}_label" for n in range(1, 6)))
 GROUP_KEYS = ("pin_enabled", "pin_display_url", "link_enabled", "email_via_default_client", "email_via_server",
               "sms_enabled", "private_custom_fields", "autostart_private", "max_active_sessions")
 TIMEOUT_KEYS = ("waiting_timeout_min", "connecting_timeout_min", "timeout_alarms")

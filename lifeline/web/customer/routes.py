@@ -17,7 +17,7 @@ from lifeline.services.settings import get_global_setting
 from lifeline.web.deps import DbDep
 from lifeline.web.templating import templates
 
-FIELD_LABEL_KEYS = ("name_field_label",) + tuple(f"custom_field_{n}_label" for n in range(1, 6))
+FIELD_LABEL_KEYS = ("name_field_label", *(f"custom_field_{n}_label" for n in range(1, 6)))
 
 
 async def pin_page(request: Request) -> Response:

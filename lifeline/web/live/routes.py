@@ -28,9 +28,9 @@ from lifeline.services.sessions.queue import (
     access_session_for_external,
     technician_scope,
 )
-from lifeline.web.live.hub import Connection, Hub
 from lifeline.store.sessions import SupportSession
 from lifeline.web.deps import console_user_for_websocket
+from lifeline.web.live.hub import Connection, Hub
 
 HEARTBEAT_S = 25.0  # below the 60 s idle time-out of common reverse proxies
 FIRST_MESSAGE_TIMEOUT_S = 15.0

@@ -39,13 +39,13 @@ OWN_PACKAGES = ("lifeline/protocol", "lifeline/agent")
 SERVER_ONLY = ("lifeline/protocol/session_events.py",)
 #: Pure-Python third-party packages copied in (module name as imported).
 VENDORED = ("websockets", "mss", "Xlib", "six")
-MAIN = '''"""Lifeline agent (zipapp). Run: python3 lifeline-agent.pyz"""
+MAIN = f'''"""Lifeline agent (zipapp). Run: python3 lifeline-agent.pyz"""
 import json, os, sys, zipfile
 from lifeline.agent.cli import main
 with zipfile.ZipFile(os.path.dirname(os.path.abspath(__file__))) as archive:
-    prefill = json.loads(archive.read("{prefill}")) if "{prefill}" in archive.namelist() else {{}}
+    prefill = json.loads(archive.read("{PREFILL_NAME}")) if "{PREFILL_NAME}" in archive.namelist() else {{}}
 sys.exit(main(None, prefill=prefill, archive=os.path.dirname(os.path.abspath(__file__))))
-'''.format(prefill=PREFILL_NAME)
+'''
 
 
 def _package_root() -> Path:

@@ -33,7 +33,13 @@ from lifeline.protocol import FLAG_FULL, relay
 from lifeline.protocol.errors import ProtocolError
 from lifeline.services.context import Services
 from lifeline.services.relay.envelope import Reassembler, agent_subject, viewer_subject, viewers_subject
-from lifeline.services.relay.rights import NO_RIGHTS, RIGHTS_TTL_S, ViewerRights, message_allowed, viewer_rights
+from lifeline.services.relay.rights import (
+    NO_RIGHTS,
+    RIGHTS_TTL_S,
+    ViewerRights,
+    message_allowed,
+    viewer_rights,
+)
 from lifeline.store.org import User
 from lifeline.web.deps import console_user_for_websocket
 from lifeline.web.relay.history import record_remote

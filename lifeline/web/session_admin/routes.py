@@ -18,7 +18,7 @@ from lifeline.domain.authorization import Action, decide, decide_for_any_group, 
 from lifeline.domain.session_state import CloseReason, SessionStatus
 from lifeline.domain.transfer_rules import TransferTarget, TransferTargetKind
 from lifeline.errors import InvalidInput, NotFound, PermissionDenied
-from lifeline.services.access import access_technician, access_tech_group
+from lifeline.services.access import access_tech_group, access_technician
 from lifeline.services.sessions import lifecycle
 from lifeline.services.sessions.queue import SESSION_NOT_FOUND, channels_of_group
 from lifeline.services.sessions.records import SessionActor, summary

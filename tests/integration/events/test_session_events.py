@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 
 from lifeline.protocol.session_events import validate_event
-
 from tests.support.accounts import create_tech_group
 from tests.support.servers import ServerProcess, running_server
-from tests.support.sessions import Customer, Tech, enter_pin, is_event, receive_until, session_seed, technician
+from tests.support.sessions import (
+    Customer,
+    Tech,
+    enter_pin,
+    is_event,
+    receive_until,
+    session_seed,
+    technician,
+)
 from tests.support.verify_action import verify_action
 
 

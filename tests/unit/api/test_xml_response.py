@@ -145,7 +145,7 @@ def test_health_check_single_and_failover(schema: etree.XMLSchema) -> None:
 
 
 def test_api_info_lists_every_permission_in_seed_order(schema: etree.XMLSchema) -> None:
-    permissions = {name: True for name in x.API_PERMISSION_NAMES} | {"perm_command": "full_access"}
+    permissions = dict.fromkeys(x.API_PERMISSION_NAMES, True) | {"perm_command": "full_access"}
     root = served(x.api_info_element("example", 1614600000, permissions), schema)
     assert find(root, "c:api_version")[0].text == "1.21.0"
     assert [(e.get("name"), e.text) for e in find(root, "c:permissions/c:permission")][:2] == [
@@ -170,9 +170,9 @@ def test_connected_client_list_drops_zero_counts(schema: etree.XMLSchema) -> Non
 def test_connected_clients_every_type(schema: etree.XMLSchema, include_connections: bool) -> None:
     connection = x.ClientConnection(GUID, "master", False, T0, "10.0.0.5")
     events = [(T0 + timedelta(seconds=i), f"event {i}") for i in range(25)]
-    common: dict[str, Any] = dict(
-        platform_id="winNT-64", platform="Windows 10 (x64)", timezone_offset=0, connected_since=T0
-    )
+    common: dict[str, Any] = {
+        "platform_id": "winNT-64", "platform": "Windows 10 (x64)", "timezone_offset": 0, "connected_since": T0
+    }
     clients = [
         x.ConnectedClient(
             "representative", "101", "REP-PC", **common,

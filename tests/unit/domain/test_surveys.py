@@ -54,7 +54,7 @@ def test_dropdown_choice_counts_ok(n):
     assert len(Question(0, "How?", QuestionKind.DROPDOWN, CHOICES[:n]).choices) == n
 
 
-@pytest.mark.parametrize("choices", [(), ("one",), CHOICES + ("six",), ("a", "a"), ("a", " ")])
+@pytest.mark.parametrize("choices", [(), ("one",), (*CHOICES, "six"), ("a", "a"), ("a", " ")])
 def test_dropdown_choice_counts_refused(choices):
     with pytest.raises(InvalidInput):
         Question(0, "How?", QuestionKind.DROPDOWN, choices)

@@ -60,8 +60,10 @@ def test_optional_fields_are_omitted_not_null() -> None:
         ('{"type": "hello", "versions": [1], "role": "admin"}', "hello.role='admin' not one of"),
         ('{"type": "encodings", "encodings": [256]}', r"encodings.encodings\[0\]=256 outside 0..255"),
         (
-            '{"type": "monitors", "selected": 0, "monitors": [{"index": 0, "x": 0, "y": 0, "width": 0,'
-            ' "height": 1, "primary": true}]}',
+            (
+                '{"type": "monitors", "selected": 0, "monitors": [{"index": 0, "x": 0, "y": 0, "width": 0,'
+                ' "height": 1, "primary": true}]}'
+            ),
             r"monitors.monitors\[0\].width=0",
         ),
     ],

@@ -84,7 +84,7 @@ def test_releases_are_never_suppressed_by_customer_priority() -> None:
 
 def test_relay_messages_are_validated_like_screen_messages() -> None:
     assert relay.build("start", mode="view") == {"type": "start", "mode": "view"}
-    with pytest.raises(MessageError, match="start.mode"):
+    with pytest.raises(MessageError, match=r"start\.mode"):
         relay.decode_relay_message('{"type":"start","mode":"admin"}', allowed=relay.VIEWER_TO_RELAY)
     with pytest.raises(MessageError, match="not allowed"):
         relay.decode_relay_message('{"type":"viewer_join","viewer":"a","mode":"view","technician":"x"}',

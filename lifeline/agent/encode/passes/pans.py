@@ -50,9 +50,9 @@ import numpy.typing as npt
 from lifeline.agent.encode.constants import (
     CELL_SIZE_PX,
     PAN_ACCEPT_DIVISOR,
-    PAN_MAX_SHIFT_PX,
     PAN_CANDIDATES_PER_AXIS,
     PAN_CONVERGE_STEPS,
+    PAN_MAX_SHIFT_PX,
     PAN_MIN_AREA_PX,
     PAN_MIN_COVER_DIVISOR,
     PAN_MIN_SIDE_PX,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from lifeline.agent.encode import Pacer, ScreenEncoder
-from lifeline.agent.encode.constants import LOSSLESS_REFRESH_AFTER_S
 from lifeline.agent.encode.codecs.deflate import FLAG_RESET, HEADER
+from lifeline.agent.encode.constants import LOSSLESS_REFRESH_AFTER_S
 from lifeline.agent.encode.plan import Box
 from lifeline.protocol import Encoding, messages, parse_frame
 from tests.unit.agent.encode.frames_helper import blank, max_error, photo, render, text_lines
@@ -116,7 +116,7 @@ def test_photo_goes_jpeg_then_is_refreshed_lossless_once_still() -> None:
     screen, update = render(screen, encoder.next_update(pic) or b"")
     encoder.ack(update.seq)
     assert [r.encoding for r in update.rects] == [Encoding.JPEG]
-    assert 0 < max_error(screen, pic)
+    assert max_error(screen, pic) > 0
     clock.now += LOSSLESS_REFRESH_AFTER_S / 2
     assert encoder.next_update(pic) is None  # not still long enough yet
     clock.now += LOSSLESS_REFRESH_AFTER_S / 2 - 0.01  # the loop's tick, a few ms short of the second

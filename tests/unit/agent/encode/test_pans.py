@@ -214,6 +214,6 @@ def test_both_move_searches_back_off_while_changes_are_not_moves(monkeypatch: py
     before, unrelated = text_lines(blank(), seed=5), text_lines(blank(), seed=6)
     first = MOVE_MISSES_BEFORE_BACKOFF + MOVE_PROBE_INTERVAL
     probes = [first, first + 2 * MOVE_PROBE_INTERVAL]  # each probe that finds nothing doubles the interval
-    for update in range(1, probes[-1] + 1):
+    for update in range(1, probes[-1] + 1):  # noqa: B007 - the spy above records it
         assert search.find(before, unrelated, dirty_cells(before, unrelated)) is None
     assert scrolls == list(range(1, MOVE_MISSES_BEFORE_BACKOFF + 1)) + probes

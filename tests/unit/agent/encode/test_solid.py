@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lifeline.agent.encode.plan import Box, Op, OpKind
 from lifeline.agent.encode.passes.solid import rewrite_solid
+from lifeline.agent.encode.plan import Box, Op, OpKind
 from tests.unit.agent.encode.frames_helper import blank
 
 
