@@ -63,8 +63,6 @@ def create_app(config: Config | None = None) -> FastAPI:
         # API load, against 5–7 ms once frozen (docs/performance.md). Nothing frozen is ever freed.
         gc.collect()
         gc.freeze()
-        if os.environ.get("GCT"):
-            gc.set_threshold(*map(int, os.environ["GCT"].split(",")))
         try:
             yield
         finally:
