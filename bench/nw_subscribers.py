@@ -28,7 +28,15 @@ from typing import cast
 
 import uvloop
 from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, BytesMessage, CloseConnection, Message, RejectConnection, Request, TextMessage
+from wsproto.events import (
+    AcceptConnection,
+    BytesMessage,
+    CloseConnection,
+    Message,
+    RejectConnection,
+    Request,
+    TextMessage,
+)
 
 #: The spelling of the subprotocol the bench offers (the URL-encoded one; tests cover both).
 SUBPROTOCOL = "ingredi%20state%20api"

@@ -89,7 +89,8 @@ async def drive(worker: DesktopWorker, clock: CaptureClock, counting: Counting, 
         now = time.monotonic()
         polled = clock.poll_due(now, polling=False, watching=True)
         run, damage = clock.due(now, lambda: any(s.encoder.window_open() for s in streams))
-        frames = await worker.run(lambda d: d.encode(streams, damage)) if run else []
+        # The closure runs before this iteration goes on (awaited here): no late binding.
+        frames = await worker.run(lambda d: d.encode(streams, damage)) if run else []  # noqa: B023
         if damage and not frames and not any(s.encoder.waiting for s in streams):
             clock.found_nothing()
         for _viewer, data in frames:

@@ -120,7 +120,7 @@ def static_server() -> Iterator[str]:
     """Serves the noVNC page at /vnc.html and Debian's noVNC tree at /novnc/ on 127.0.0.1."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == "/vnc.html":
                 body = VNC_PAGE.encode()
@@ -135,7 +135,7 @@ def static_server() -> Iterator[str]:
             else:
                 self.send_error(404)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     handler = functools.partial(Handler, directory=str(NOVNC_ROOT))

@@ -32,6 +32,7 @@ from starlette.responses import PlainTextResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from lifeline.api.bearer import account_for_bearer
+from lifeline.api.realtime_outbox import Batch, Outbox, outbox_for
 from lifeline.api.realtime_protocol import (
     CLOSE_POLICY_VIOLATION,
     CLOSE_PROTOCOL_ERROR,
@@ -55,7 +56,6 @@ from lifeline.api.realtime_protocol import (
     split_frames,
     subscribe_response,
 )
-from lifeline.api.realtime_outbox import Batch, Outbox, outbox_for
 from lifeline.api.realtime_source import ModelSource
 from lifeline.services.context import Services
 from lifeline.services.integration.nodes import public_hostname
@@ -219,7 +219,8 @@ async def realtime_endpoint(websocket: WebSocket) -> None:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            data = message.get("text") if message.get("text") is not None else message.get("bytes") or b""
+            text = message.get("text")
+            data: str | bytes = text if text is not None else message.get("bytes") or b""
             for line in buffer.feed(data):
                 if state is RealtimeState.STREAMING:
                     continue  # client messages after subscribing are ignored (§4.7)

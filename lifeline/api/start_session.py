@@ -31,7 +31,7 @@ from lifeline.api.command_params import (
     collect_params,
 )
 from lifeline.api.token_endpoint import form_pairs
-from lifeline.api.xml_response import CONNECTION_CLOSE_HEADERS, E19_INVALID_SESSION_KEY, E11_ISSUE_NOT_FOUND
+from lifeline.api.xml_response import CONNECTION_CLOSE_HEADERS, E11_ISSUE_NOT_FOUND, E19_INVALID_SESSION_KEY
 from lifeline.services.integration import attributes, directory, short_keys
 from lifeline.services.sessions.records import commit
 from lifeline.store.org import Channel

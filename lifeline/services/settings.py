@@ -101,7 +101,7 @@ def get_settings_sync(
     """`get_settings` inside a synchronous unit of work (`store/units.py`)."""
     parsed = parse_owner(owner)
     rows = select_columns(session, _VALUES, {"owner_type": parsed.value, "owner_id": owner_id})
-    stored = {key: value for key, value in rows}
+    stored: dict[str, Any] = dict(rows)
     definitions = settings_for(parsed) if keys is None else [_owned(parsed, key) for key in keys]
     return {s.key: stored[s.key] if s.key in stored else s.default_value() for s in definitions}
 
@@ -191,18 +191,18 @@ async def scope_targets(
 async def _names(session: AsyncSession, owner: Owner, owner_ids: list[int]) -> dict[int, str]:
     model: Any = {Owner.TECH_GROUP: TechGroup, Owner.CHANNEL: Channel, Owner.TECHNICIAN: User}.get(owner)
     if model is None:
-        return {owner_id: "Global Settings" for owner_id in owner_ids}
+        return dict.fromkeys(owner_ids, "Global Settings")
     rows = await session.execute(select(model.id, model.name).where(model.id.in_(owner_ids)))
-    return {row_id: name for row_id, name in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def _channel_numbers(
     session: AsyncSession, owner: Owner, owner_ids: list[int]
 ) -> dict[int, int | None]:
     if owner != Owner.CHANNEL:
-        return {owner_id: None for owner_id in owner_ids}
+        return dict.fromkeys(owner_ids)
     rows = await session.execute(select(Channel.id, Channel.number).where(Channel.id.in_(owner_ids)))
-    return {row_id: number for row_id, number in rows.all()}
+    return dict(rows.tuples().all())
 
 
 def validate_values(

@@ -26,7 +26,7 @@ from lifeline.store.driver_insert import execute_insert
 @cache
 def _insert(mapper: Mapper[Any]) -> Insert:
     """Built once per mapped table: a statement keeps its cache key; values come per execution."""
-    return mapper.local_table.insert()  # type: ignore[attr-defined,no-any-return]
+    return mapper.local_table.insert()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,13 @@ E = TypeVar("E", bound=Base)
 
 @dataclass(frozen=True)
 class ColumnRows:
-    """Every row of a column query, converted by the columns' types, with the columns' keys."""
+    """Every row of a column query, converted by the columns' types, with the columns' keys.
 
-    keys: tuple[str, ...]
+    Iterating gives the rows as tuples, so `dict(rows)` of a two-column query maps the first column to
+    the second. (The keys are `columns`, not `keys`: `dict()` takes anything with a `keys` as a mapping.)
+    """
+
+    columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
@@ -42,7 +46,7 @@ class ColumnRows:
 
     def first_mapping(self) -> dict[str, Any] | None:
         """The first row by column key (a label, else the column's name), or None."""
-        return dict(zip(self.keys, self.rows[0], strict=True)) if self.rows else None
+        return dict(zip(self.columns, self.rows[0], strict=True)) if self.rows else None
 
 
 def select_columns(db: Session, statement: Select[Any], params: Mapping[str, Any]) -> ColumnRows:

@@ -22,8 +22,6 @@ from lifeline.store.org import ExternalTechGroup as ExternalTechGroup
 from lifeline.store.org import ExternalTechnician as ExternalTechnician
 from lifeline.store.org import TechGroup as TechGroup
 from lifeline.store.org import User as User
-from lifeline.store.settings import PermissionValue as PermissionValue
-from lifeline.store.settings import SettingValue as SettingValue
 from lifeline.store.sessions import PostToUrlDelivery as PostToUrlDelivery
 from lifeline.store.sessions import PredefinedReply as PredefinedReply
 from lifeline.store.sessions import ScheduledJob as ScheduledJob
@@ -31,3 +29,5 @@ from lifeline.store.sessions import SessionEvent as SessionEvent
 from lifeline.store.sessions import SessionParticipant as SessionParticipant
 from lifeline.store.sessions import SupportSession as SupportSession
 from lifeline.store.sessions import TechnicianPresence as TechnicianPresence
+from lifeline.store.settings import PermissionValue as PermissionValue
+from lifeline.store.settings import SettingValue as SettingValue

@@ -81,7 +81,7 @@ class SupportSession(Base):
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_technician_action_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook, read once
 
 
 class SessionEvent(Base):

@@ -117,7 +117,7 @@ class OneHopConnection(aiosqlite.Connection):
 
     async def run_on_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work(sqlite3 connection)` on this connection's own thread, in one hop (`store/units.py`)."""
-        return await self._execute(work, self._conn)  # type: ignore[no-any-return]
+        return await self._execute(work, self._conn)
 
     async def rollback(self) -> None:
         if self.in_transaction:
@@ -134,6 +134,7 @@ def async_creator(database: str, **connect_kwargs: Any) -> Callable[[], Any]:
     async def connect() -> OneHopConnection:
         connection = OneHopConnection(partial(sqlite3.connect, database, **connect_kwargs), ITER_CHUNK_SIZE)
         connection._thread.daemon = True  # as SQLAlchemy's own aiosqlite dialect does: never hold up exit
-        return await connection
+        await connection  # starts the thread and opens the sqlite3 connection; awaiting returns `connection`
+        return connection
 
     return connect

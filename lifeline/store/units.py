@@ -121,7 +121,7 @@ class SQLiteBatches:
                     driver = await self._connected()
                     outcomes = await driver.run_on_thread(
                         partial(self._run_here, _sync_engine(driver), [work for work, _ in batch], loop))
-            except Exception as exc:  # no connection, or the COMMIT failed: every work of the batch failed
+            except Exception as exc:  # noqa: BLE001 - no connection, or the COMMIT failed: every work failed
                 outcomes = [_Outcome(False, exc)] * len(batch)
                 await self.close()
             for (_, future), outcome in zip(batch, outcomes, strict=True):
@@ -159,7 +159,7 @@ def run_reads_here(engine: Engine, works: list[Callable[[Session], Any]], _loop:
         with Session(engine, expire_on_commit=False) as db:
             try:
                 outcomes.append(_Outcome(True, work(db)))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a work's failure, whatever it is, is its caller's
                 outcomes.append(_Outcome(False, exc))
     return outcomes
 
@@ -227,7 +227,7 @@ def run_units_here(engine: Engine, works: list[Callable[[Session], Any]], loop: 
                     try:
                         result = work(db)
                         db.commit()  # releases the unit's savepoint
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - the unit's caller gets it, unchanged
                         db.rollback()  # back to the unit's savepoint: the batch goes on without it
                         outcomes.append(_Outcome(False, exc))
                         continue

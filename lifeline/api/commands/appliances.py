@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-
 from lxml import etree
 from sqlalchemy import select
 

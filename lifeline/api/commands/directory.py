@@ -25,7 +25,11 @@ from lifeline.api.xml_response import (
     support_teams_element,
     unix_seconds,
 )
-from lifeline.services.integration.directory import logged_in_since, online_technicians_sync, technician_groups
+from lifeline.services.integration.directory import (
+    logged_in_since,
+    online_technicians_sync,
+    technician_groups,
+)
 from lifeline.store.org import Account
 
 REP_TYPE_NORMAL = "Normal"

@@ -28,7 +28,7 @@ from lifeline.store.sessions import SupportSession
 
 EXTERNAL_KEY = "external_key"
 EXTERNAL_KEY_DISPLAY_NAME = "External Key"
-_CODE_NAME = re.compile(r"[a-z0-9_]{1,%d}" % CODE_NAME_MAX)
+_CODE_NAME = re.compile(rf"[a-z0-9_]{{1,{CODE_NAME_MAX}}}")
 
 
 def attribute_subject(lsid: str) -> str:

@@ -150,7 +150,7 @@ def groups_of_channel(db: Session, channel_id: int) -> list[int]:
     )).all())
 
 
-def _online_count(group_id: Any) -> Select[tuple[int]]:
+def _online_count(group_id: Any) -> Select[int]:
     """How many technicians of the group (an id or a column) have a signed-in console."""
     return (select(func.count()).select_from(User)
             .join(TechnicianPresence, TechnicianPresence.technician_id == User.id)

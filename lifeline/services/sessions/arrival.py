@@ -29,7 +29,12 @@ from lifeline.domain.working_hours import is_open, schedule_from_days
 from lifeline.services.sessions.config import console_limits, no_technician_policy, read_settings
 from lifeline.services.sessions.presence import active_session_count
 from lifeline.services.sessions.records import SYSTEM, SessionActor
-from lifeline.services.sessions.routing import any_available, any_logged_in, channel_candidates, group_candidates
+from lifeline.services.sessions.routing import (
+    any_available,
+    any_logged_in,
+    channel_candidates,
+    group_candidates,
+)
 from lifeline.services.sessions.schedule import JobKind, schedule_job
 from lifeline.services.sessions.transitions import change_status
 from lifeline.store.org import User
@@ -62,6 +67,7 @@ async def queue_or_start(db: AsyncSession, bus: Bus, s: SupportSession, *, actor
     if await _auto_starts_private(db, s):
         await change_status(db, bus, s, SessionStatus.ACTIVE, actor=actor, now=now)
         return
+    owner_id: int | None
     if s.channel_id is not None:
         owner, owner_id = Owner.CHANNEL, s.channel_id
         candidates = await channel_candidates(db, s.channel_id, now)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.bus import Bus
@@ -40,6 +41,9 @@ from lifeline.store.org import Channel, ExternalTechnician, TechGroup, User
 from lifeline.store.sessions import SessionParticipant, SupportSession, TechnicianPresence
 
 INVITE_TOKEN_BYTES = 32
+#: The participants' table, for the bulk UPDATEs that close every open participation at once (Core: the
+#: session's loaded participants need no synchronising).
+_PARTICIPANTS = cast(Table, SessionParticipant.__table__)
 
 
 def _require(grants: dict[str, PermissionGrant], key: str, label: str) -> None:
@@ -113,7 +117,7 @@ async def do_close(db: AsyncSession, bus: Bus, s: SupportSession, *, reason: Clo
                    now: datetime) -> None:
     await change_status(db, bus, s, SessionStatus.CLOSED, actor=actor, now=now, reason=reason)
     await db.execute(
-        SessionParticipant.__table__.update()
+        _PARTICIPANTS.update()
         .where(SessionParticipant.session_id == s.id, SessionParticipant.left_at.is_(None))
         .values(left_at=now)
     )
@@ -124,11 +128,21 @@ async def _channel_has_available(db: AsyncSession, channel_id: int, now: datetim
     return any_available(await channel_candidates(db, channel_id, now), now)
 
 
+def granted_scope(grant: PermissionGrant | None) -> str | None:
+    """The target scope a granted transfer or invite permission carries (`any`, …); None when not granted.
+
+    Their options are scope names; a flag-valued option does not name a scope, so it grants none.
+    """
+    if grant is None or not grant.allowed or not isinstance(grant.option, str):
+        return None
+    return grant.option
+
+
 async def check_transfer_target(db: AsyncSession, s: SupportSession, target: TransferTarget,
                                 grants: dict[str, PermissionGrant] | None, *, now: datetime) -> None:
     """Raise unless the session may go to `target`; `grants` None = an administrator (any target)."""
     grant = grants.get("transfer_sessions") if grants is not None else PermissionGrant(allowed=True, option="any")
-    option = grant.option if grant is not None and grant.allowed else None
+    option = granted_scope(grant)
     allowed_groups = grant.target_ids(TargetType.TECH_GROUP) if grant else frozenset()
     allowed_channels = grant.target_ids(TargetType.CHANNEL) if grant else frozenset()
     kwargs: dict[str, object] = {}
@@ -177,7 +191,7 @@ async def do_transfer(db: AsyncSession, bus: Bus, s: SupportSession, target: Tra
         apply_status(s, SessionStatus.WAITING, now)
     if actor.kind == "technician":
         s.last_technician_action_at = now
-    await db.execute(SessionParticipant.__table__.update().where(
+    await db.execute(_PARTICIPANTS.update().where(
         SessionParticipant.session_id == s.id, SessionParticipant.role == "owner",
         SessionParticipant.left_at.is_(None)).values(left_at=now))
     await record_event(db, bus, s, type="session", op="transferred", audience=Audience.QUEUE, actor=actor, now=now,
@@ -200,7 +214,7 @@ async def _check_invitee(db: AsyncSession, s: SupportSession, user: User, grant:
         SessionParticipant.session_id == s.id, SessionParticipant.user_id == invitee.id,
         SessionParticipant.left_at.is_(None)))
     check_collaboration_invite(
-        permission_option=grant.option if grant and grant.allowed else None,
+        permission_option=granted_scope(grant),
         allowed_group_ids=grant.target_ids(TargetType.TECH_GROUP) if grant else frozenset(),
         inviter_id=user.id, invitee_id=invitee.id, invitee_group_id=invitee.tech_group_id,
         invitee_status=await effective_status(db, invitee, await db.get(TechnicianPresence, invitee.id), now),
@@ -251,7 +265,7 @@ async def do_invite_external(db: AsyncSession, bus: Bus, s: SupportSession, user
     """Invite an outsider; returns the participant and the one-time join token to send them."""
     grants = await load_permissions(db, user.tech_group_id)
     grant = grants.get("invite_external")
-    option = grant.option if grant and grant.allowed else None
+    option = granted_scope(grant)
     approved = list(await db.scalars(select(ExternalTechnician.email).where(ExternalTechnician.enabled.is_(True))))
     check_external_invite(permission_option=option, email=email,
                           approved_emails=approved, session_is_active=s.status == SessionStatus.ACTIVE.value)

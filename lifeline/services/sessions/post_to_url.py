@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import func, or_, select, update
@@ -56,7 +57,7 @@ async def build_export(db: AsyncSession, s: SupportSession, *, since_event_id: i
                  technicians_only=bool(r.data.get("technicians_only")))
         for r in rows if r.type == "chat" and r.id > since_event_id
     ]
-    survey = next((r.data["answers"] for r in reversed(rows)
+    survey: dict[str, Any] = next((r.data["answers"] for r in reversed(rows)
                    if r.type == "survey" and r.data.get("kind") == "technician"), {})
     fields = s.custom_fields or {}
     cfields = [s.customer_name or None] + [fields.get(str(i)) for i in FIELD_INDEXES[1:]]

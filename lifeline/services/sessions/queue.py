@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from lifeline.domain.session_state import OPEN_STATUSES, SessionKind, SessionStatus
+from lifeline.domain.settings_catalog import Owner
 from lifeline.domain.waiting_estimate import ESTIMATE_SAMPLE_SIZE, estimated_wait_s, queue_position
 from lifeline.errors import NotAuthenticated, NotFound
 from lifeline.services.auth import hash_token
 from lifeline.services.sessions.config import read_settings
-from lifeline.domain.settings_catalog import Owner
 from lifeline.store.org import ChannelAssignment, ChannelExclusion, User
 from lifeline.store.sessions import SessionParticipant, SupportSession
 
@@ -148,11 +148,12 @@ async def recent_pickup_durations(db: AsyncSession, s: SupportSession) -> list[f
     rows = (await db.execute(
         query.order_by(SupportSession.first_picked_up_at.desc()).limit(ESTIMATE_SAMPLE_SIZE)
     )).all()
-    durations = [max(0.0, (picked - waited).total_seconds()) for waited, picked in rows]
+    durations = [max(0.0, (picked - waited).total_seconds()) for waited, picked in rows
+                 if waited is not None and picked is not None]  # excluded in SQL; told to the type checker
     return list(reversed(durations))
 
 
-async def waiting_info(db: AsyncSession, s: SupportSession) -> dict[str, int | None | str]:
+async def waiting_info(db: AsyncSession, s: SupportSession) -> dict[str, int | str | None]:
     """What the customer page shows while waiting: the configured message and its value."""
     if s.status != SessionStatus.WAITING.value:
         return {"message": None, "queue_position": None, "estimated_wait_s": None}

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from lifeline.store.driver_insert import execute_insert
 from lifeline.store.sessions import SessionEvent, SessionParticipant, SupportSession
 
 #: Built once (a statement keeps its cache key): every history row is this INSERT of all its columns.
-_INSERT_EVENT = insert(SessionEvent.__table__)
+_INSERT_EVENT = insert(cast(Table, SessionEvent.__table__))
 
 STALE_MESSAGE = "The session changed while you were acting on it; reload it and try again."
 

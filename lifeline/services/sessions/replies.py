@@ -13,9 +13,9 @@ Parsing uses lxml with entity resolution and network access off.
 
 from __future__ import annotations
 
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from lxml import etree
 
 from lifeline.errors import InvalidInput, NotFound
 from lifeline.store.sessions import REPLY_NAME_MAX, PredefinedReply

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.domain.roles import Role
@@ -24,7 +24,7 @@ class Candidate:
     load: TechnicianLoad
 
 
-def _technician_clause() -> object:
+def _technician_clause() -> ColumnElement[bool]:
     return (User.role == Role.TECHNICIAN.value) | User.has_technician_seat.is_(True)
 
 

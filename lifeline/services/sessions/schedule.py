@@ -9,8 +9,9 @@ and survives a restart.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ class JobKind:
 
 #: Built once: a statement object keeps its cache key (the values come with each execution).
 #: A Core INSERT (on the table, not the entity): the ORM's bulk-insert path cost ~0.3 ms more per job.
-_INSERT_JOB = insert(ScheduledJob.__table__)
+_INSERT_JOB = insert(cast(Table, ScheduledJob.__table__))
 
 CODE_METHODS = frozenset({EntryMethod.PIN, EntryMethod.LINK, EntryMethod.EMAIL, EntryMethod.SMS,
                           EntryMethod.API_KEY})

@@ -10,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifeline.bus import Bus
 from lifeline.domain.settings_catalog import Owner
-from lifeline.domain.surveys import Question, QuestionKind, Survey, SurveyKind, SurveyMode, self_hosted_survey_url, validate_answers
+from lifeline.domain.surveys import (
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyKind,
+    SurveyMode,
+    self_hosted_survey_url,
+    validate_answers,
+)
 from lifeline.errors import Conflict
 from lifeline.services.sessions.config import read_settings
 from lifeline.services.sessions.records import Audience, SessionActor, commit, record_event

@@ -68,7 +68,7 @@ async def test_a_units_column_query_reads_what_sqlalchemy_reads(database: Databa
     assert sqlalchemy_selects == [] if on_cursor else len(sqlalchemy_selects) == 1
     async with database.session() as s:  # the same statement through SQLAlchemy's own execution
         reference = await s.execute(RECORD_COLUMNS, {"least": 1})
-        assert fast.keys == tuple(reference.keys()) == ("name", "when", "data", "flag", "note", "items")
+        assert fast.columns == tuple(reference.keys()) == ("name", "when", "data", "flag", "note", "items")
         assert fast.rows == [tuple(row) for row in reference]
     assert fast.first_mapping() == {"name": "a", "when": AT.astimezone(UTC), "data": {"k": [1, "é"]},
                                     "flag": True, "note": "n", "items": 1}
@@ -122,3 +122,12 @@ async def test_detached_is_the_object_a_closed_session_would_have_loaded(databas
 async def test_every_read_of_the_key_path_runs_on_the_cursor(statement: Select[Any]) -> None:
     """An unnamed column (a subquery without a label) would send the statement back through SQLAlchemy."""
     assert core_select._prepared(statement, UnitSQLiteDialect()) is not None
+
+
+async def test_the_rows_of_a_two_column_query_make_a_dict(database: Database) -> None:
+    """`dict(rows)` maps first column to second, as with SQLAlchemy's result (a `keys` field broke it)."""
+    await _fill(database)
+    pairs = select(Record.name, Record.note).order_by(Record.id)
+
+    rows = await database.read(lambda s: select_columns(s, pairs, {}))
+    assert dict(rows) == {"a": "n", "b": ""}

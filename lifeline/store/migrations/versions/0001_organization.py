@@ -1,7 +1,7 @@
 """organization tree, settings, sign-in, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 00:56:47.035162
 """
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import lifeline.store.base
-
 
 revision = '0001'
 down_revision = None

@@ -12,7 +12,6 @@ from alembic import op
 
 import lifeline.store.base
 
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
@@ -20,7 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('predefined_replies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
@@ -195,11 +194,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_session_participants_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_participants_user_id'), ['user_id'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('session_participants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_participants_user_id'))
         batch_op.drop_index(batch_op.f('ix_session_participants_session_id'))
@@ -238,4 +237,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_predefined_replies_owner_id'))
 
     op.drop_table('predefined_replies')
-    
+
