@@ -26,14 +26,14 @@ run: $(STAMP)
 	$(BIN)/lifeline demo seed
 	$(BIN)/lifeline serve
 
-## make test: install system packages and services the tests need, then the whole suite.
-test: $(STAMP)
+## make test: lint first (a lint error fails in seconds), then install the system packages and
+## services the tests need, then the whole suite.
+test: $(STAMP) lint
 	bash scripts/system-deps.sh test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests/unit tests/integration $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 ## make lint: ruff and mypy (pinned in the `test` extra, configured in pyproject.toml), in seconds.
-## Not yet a step of `make test`: findings remain in files being changed elsewhere.
 lint: $(STAMP)
 	$(BIN)/ruff check lifeline tests bench
 	$(BIN)/mypy lifeline
