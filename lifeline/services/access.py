@@ -25,7 +25,7 @@ NO_ADMIN_RIGHTS = AdminRights(mode=RightsMode.RESTRICTED, grants=frozenset())
 
 async def tech_group_parents(session: AsyncSession) -> dict[int, int | None]:
     rows = await session.execute(select(TechGroup.id, TechGroup.parent_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def load_actor(session: AsyncSession, user: User) -> Actor:

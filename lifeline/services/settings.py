@@ -193,7 +193,7 @@ async def _names(session: AsyncSession, owner: Owner, owner_ids: list[int]) -> d
     if model is None:
         return dict.fromkeys(owner_ids, "Global Settings")
     rows = await session.execute(select(model.id, model.name).where(model.id.in_(owner_ids)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def _channel_numbers(
@@ -202,7 +202,7 @@ async def _channel_numbers(
     if owner != Owner.CHANNEL:
         return dict.fromkeys(owner_ids)
     rows = await session.execute(select(Channel.id, Channel.number).where(Channel.id.in_(owner_ids)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def validate_values(

@@ -145,7 +145,7 @@ def relay_socket(tech: Tech, lsid: str):  # type: ignore[no-untyped-def]
     """A hand-crafted viewer websocket with the technician's cookie (what a hostile page could send)."""
     cookie = "; ".join(f"{k}={v}" for k, v in tech.client.cookies.items())
     ws = connect(tech.server.url.replace("http://", "ws://") + f"/remote/ws/{lsid}",
-                 additional_headers={"Cookie": cookie}, open_timeout=10)
+                 additional_headers={"Cookie": cookie}, open_timeout=10, legacy=True)  # callers close it
     ws.send(json.dumps({"type": "hello", "versions": [1], "role": "viewer"}))
     assert json.loads(ws.recv(timeout=10))["type"] == "welcome"
     return ws

@@ -84,5 +84,5 @@ async def load_sessions(db: AsyncSession, lsids: Collection[str] | None = None) 
     priorities = {sid: prio for sid, prio in (await db.execute(
         select(ApiSessionKey.session_id, ApiSessionKey.priority)
         .where(ApiSessionKey.session_id.in_(ids), ApiSessionKey.priority.is_not(None))
-    )).tuples().all() if prio is not None}  # excluded in SQL already; the check tells the type checker
+    )).all() if prio is not None}  # excluded in SQL already; the check tells the type checker
     return LiveSessions(sessions=sessions, participants=participants, attributes=attributes, priorities=priorities)
