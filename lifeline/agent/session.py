@@ -17,7 +17,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import websockets
@@ -78,6 +78,8 @@ class AgentSession:
         self.policy: dict[str, Any] = {}
         self.streams: dict[str, Stream] = {}
         self.ended: str | None = None
+        #: Work started without being awaited (`_spawn`), referenced until it ends.
+        self._background: set[asyncio.Task[Any]] = set()
         self.connections = 0
         self._ask = ask
         self._show_status = show_status
@@ -130,7 +132,14 @@ class AgentSession:
     def revoke_all(self, via: str = "button") -> None:
         """Thread-safe: Pause/Break (``via="hotkey"``) or the indicator's button (``"button"``)."""
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._revoke(via)))
+            self._loop.call_soon_threadsafe(lambda: self._spawn(self._revoke(via)))
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run `work` on the loop without awaiting it. The loop holds only weak references to its tasks, so
+        one that nothing else referenced could be collected mid-way: a consent answer or a Revoke-all lost."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def stop(self, reason: str) -> None:
         """Thread-safe: end the session from outside (SIGTERM at logout); ``run`` restores the desktop and returns."""
@@ -141,7 +150,7 @@ class AgentSession:
         def end() -> None:
             self.ended = reason
             if self._ws is not None:
-                asyncio.ensure_future(self._ws.close())  # noqa: RUF006 - see _ask_for
+                self._spawn(self._ws.close())
 
         self._loop.call_soon_threadsafe(end)
 
@@ -256,13 +265,11 @@ class AgentSession:
     def _ask_for(self, mode: str, technician: str, *, everything: bool) -> None:
         assert self._prompter is not None
 
-        # Fire and forget (RUF006): while one of these tasks waits, the socket or the desktop
-        # thread it waits on holds it, so it is not collected before it ends.
         def on_answer(granted: bool) -> None:
-            asyncio.ensure_future(self._answered(mode, granted, everything))  # noqa: RUF006
+            self._spawn(self._answered(mode, granted, everything))
 
         if self._prompter.ask(question(mode, technician, everything=everything), on_answer):
-            asyncio.ensure_future(self._send_consent())  # noqa: RUF006
+            self._spawn(self._send_consent())
 
     async def _answered(self, mode: str, granted: bool, everything: bool) -> None:
         if granted:
