@@ -134,7 +134,7 @@ async def _in_the_actions_unit(request: Request, services: Services) -> Response
     try:
         check_content_type(request.headers.get("content-type"))
         params = collect_params(request.query_params.multi_items(), await form_pairs(request))
-        if any(name.startswith(CUSTOM_PREFIX) for name in params):  # their codes need a read of their own
+        if _names_custom_attributes(params):  # their configured codes need a read of their own
             return None
         context = ParseContext(now=lambda: now.timestamp())
         command = parse_command(params, CommandPermission.FULL_ACCESS, context)
@@ -180,9 +180,13 @@ def _error_answer(exc: CommandApiError | LifelineError, params: Mapping[str, str
     return XMLResponse(error_element(exc.message, error_root_for(params)))
 
 
+def _names_custom_attributes(params: Mapping[str, str]) -> bool:
+    return any(name.startswith(CUSTOM_PREFIX) for name in params)
+
+
 async def _custom_codes(ctx: CommandContext, params: Mapping[str, str]) -> frozenset[str]:
     """The configured custom attribute codes, read only when the request names a custom attribute."""
-    if any(name.startswith(CUSTOM_PREFIX) for name in params):
+    if _names_custom_attributes(params):
         return await configured_codes(ctx.db)
     return frozenset()
 

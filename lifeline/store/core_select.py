@@ -22,7 +22,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from lifeline.store.base import Base
-from lifeline.store.driver_statement import Parameters, parameters_of, run_on_cursor
+from lifeline.store.driver_statement import Parameters, compiled_once, parameters_of, run_on_cursor
 
 E = TypeVar("E", bound=Base)
 
@@ -82,14 +82,10 @@ class _Prepared:
 #: Statement → its compiled form for the sqlite3 cursor, or None when it needs SQLAlchemy's execution.
 #: Hot statements are built once at import, so this holds one entry per such statement.
 _PREPARED: dict[Select[Any], _Prepared | None] = {}
-_MISSING = object()  # not compiled yet (None is an answer: "use SQLAlchemy")
 
 
 def _prepared(statement: Select[Any], dialect: Dialect) -> _Prepared | None:
-    found = _PREPARED.get(statement, _MISSING)
-    if found is _MISSING:
-        found = _PREPARED[statement] = _compile(statement, dialect)
-    return found  # type: ignore[return-value]
+    return compiled_once(_PREPARED, statement, lambda: _compile(statement, dialect))
 
 
 def _compile(statement: Select[Any], dialect: Dialect) -> _Prepared | None:

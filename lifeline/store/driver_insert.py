@@ -19,11 +19,10 @@ from typing import Any
 from sqlalchemy import Insert
 from sqlalchemy.engine import Connection, Dialect
 
-from lifeline.store.driver_statement import Parameters, parameters_of, run_on_cursor
+from lifeline.store.driver_statement import Parameters, compiled_once, parameters_of, run_on_cursor
 
 #: (statement, given column names) → its compiled form, or None when the statement needs SQLAlchemy.
 _PREPARED: dict[tuple[Insert, tuple[str, ...]], _Prepared | None] = {}
-_MISSING = object()  # not compiled yet (None is an answer: "use SQLAlchemy")
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,7 @@ class InsertOutcome:
 @dataclass(frozen=True)
 class _Prepared:
     sql: str
-    defaults: dict[str, Any]  # scalar column defaults of the columns not given (`default=0`, `default=""`)
-    parameters: Parameters
-
-    def positional(self, values: Mapping[str, Any]) -> list[Any]:
-        return self.parameters.positional({**self.defaults, **values} if self.defaults else values)
+    parameters: Parameters  # the scalar defaults of the columns not given (`default=0`) are among its fixed
 
 
 def execute_insert(connection: Connection, statement: Insert, values: Mapping[str, Any]) -> InsertOutcome:
@@ -52,7 +47,7 @@ def execute_insert(connection: Connection, statement: Insert, values: Mapping[st
         result = connection.execute(statement, dict(values))
         key = result.inserted_primary_key
         return InsertOutcome(result.rowcount, key[0] if key else None)
-    return run_on_cursor(driver, prepared.sql, prepared.positional(values), _outcome)
+    return run_on_cursor(driver, prepared.sql, prepared.parameters.positional(values), _outcome)
 
 
 def _outcome(cursor: sqlite3.Cursor) -> InsertOutcome:
@@ -60,10 +55,7 @@ def _outcome(cursor: sqlite3.Cursor) -> InsertOutcome:
 
 
 def _prepared(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Prepared | None:
-    found = _PREPARED.get((statement, keys), _MISSING)
-    if found is _MISSING:
-        found = _PREPARED[(statement, keys)] = _compile(statement, keys, dialect)
-    return found  # type: ignore[return-value]
+    return compiled_once(_PREPARED, (statement, keys), lambda: _compile(statement, keys, dialect))
 
 
 def _compile(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Prepared | None:
@@ -79,4 +71,4 @@ def _compile(statement: Insert, keys: tuple[str, ...], dialect: Dialect) -> _Pre
     # `parameters_of`): each must be given or defaulted, else SQLAlchemy reports the missing value.
     if not set(parameters.names) <= {*keys, *defaults}:
         return None
-    return _Prepared(compiled.string, defaults, parameters)
+    return _Prepared(compiled.string, parameters.with_fixed(defaults))

@@ -14,14 +14,25 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
+K = TypeVar("K")
+
+_NOT_YET = object()  # not compiled yet (None is an answer: "SQLAlchemy's execution must run it")
+
+
+def compiled_once(cache: dict[K, T | None], key: K, compile_: Callable[[], T | None]) -> T | None:
+    """`cache[key]`, compiled on first use; None (a statement the cursor cannot run) is remembered too."""
+    found = cache.get(key, _NOT_YET)
+    if found is _NOT_YET:
+        found = cache[key] = compile_()
+    return cast("T | None", found)
 
 @dataclass(frozen=True)
 class Parameters:
@@ -35,6 +46,10 @@ class Parameters:
     processed: tuple[tuple[int, Callable[[Any], Any], bool], ...]
     #: The values the statement carries itself (`status != 'offline'` is a parameter holding 'offline').
     fixed: dict[str, Any]
+
+    def with_fixed(self, values: Mapping[str, Any]) -> Parameters:
+        """These parameters with more values of their own (an INSERT's column defaults)."""
+        return replace(self, fixed={**self.fixed, **values})
 
     def positional(self, values: Mapping[str, Any]) -> list[Any]:
         """Each value in order, through its bind processor; the caller's values win over the fixed ones."""
