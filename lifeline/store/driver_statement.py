@@ -34,6 +34,7 @@ def compiled_once(cache: dict[K, T | None], key: K, compile_: Callable[[], T | N
         found = cache[key] = compile_()
     return cast("T | None", found)
 
+
 @dataclass(frozen=True)
 class Parameters:
     """How to turn the caller's values into the cursor's positional parameters."""
